@@ -1,0 +1,6 @@
+//! Okno's hardware layer: thermal printers speaking ESC/POS and card readers
+//! reached through PC/SC, each with a virtual device for development and
+//! tests.
+//!
+//! It knows nothing of Slint or HTTP: callers get typed events, documents
+//! and errors, and decide what a visitor or operator sees.
