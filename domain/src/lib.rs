@@ -10,4 +10,9 @@
 pub mod field;
 
 pub use field::{Field, FieldError, FieldRule, Lang};
+pub mod account;
+pub mod clock;
+pub mod password;
+pub mod request;
+pub mod ticket;
 pub mod sync;
