@@ -14,5 +14,5 @@ pub mod account;
 pub mod clock;
 pub mod password;
 pub mod request;
-pub mod ticket;
 pub mod sync;
+pub mod ticket;

@@ -79,16 +79,26 @@ pub async fn authenticate(
     let signature = header(headers, HEADER_SIGNATURE)?;
 
     let device_id = Uuid::parse_str(device_text).map_err(|_| {
-        refuse(None, "auth.malformed", format!("Заголовок {HEADER_DEVICE} должен содержать UUID устройства."))
+        refuse(
+            None,
+            "auth.malformed",
+            format!("Заголовок {HEADER_DEVICE} должен содержать UUID устройства."),
+        )
     })?;
     let timestamp: i64 = timestamp_text.parse().map_err(|_| {
-        refuse(Some(device_id), "auth.malformed", format!("Заголовок {HEADER_TIMESTAMP} должен содержать время в секундах Unix."))
+        refuse(
+            Some(device_id),
+            "auth.malformed",
+            format!("Заголовок {HEADER_TIMESTAMP} должен содержать время в секундах Unix."),
+        )
     })?;
     if !(16..=64).contains(&nonce.len()) || !nonce.bytes().all(|byte| byte.is_ascii_hexdigit()) {
         return Err(refuse(
             Some(device_id),
             "auth.malformed",
-            format!("Заголовок {HEADER_NONCE} должен содержать от 16 до 64 шестнадцатеричных символов."),
+            format!(
+                "Заголовок {HEADER_NONCE} должен содержать от 16 до 64 шестнадцатеричных символов."
+            ),
         ));
     }
 
@@ -132,7 +142,10 @@ pub async fn authenticate(
             "Подпись запроса неверна. Проверьте ключ устройства или зарегистрируйте его заново.",
         ));
     }
-    if !state.nonces.insert(device_id, nonce, timestamp, now, window) {
+    if !state
+        .nonces
+        .insert(device_id, nonce, timestamp, now, window)
+    {
         return Err(refuse(
             Some(device_id),
             "auth.replayed",

@@ -14,7 +14,8 @@ use crate::store::StoreError;
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub body: ErrorBody,
+    /// Boxed so `Result<_, ApiError>` stays small on the happy path.
+    pub body: Box<ErrorBody>,
 }
 
 impl ApiError {
@@ -22,13 +23,13 @@ impl ApiError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
         ApiError {
             status,
-            body: ErrorBody {
+            body: Box::new(ErrorBody {
                 code: code.to_owned(),
                 message: message.into(),
                 fields: Vec::new(),
                 current_state: None,
                 locked_until: None,
-            },
+            }),
         }
     }
 
@@ -110,6 +111,6 @@ impl IntoResponse for ApiError {
             // message may quote what the client sent.
             tracing::info!(status = self.status.as_u16(), code = %self.body.code, "request refused");
         }
-        (self.status, Json(self.body)).into_response()
+        (self.status, Json(*self.body)).into_response()
     }
 }

@@ -37,9 +37,16 @@ impl Histogram {
     fn render(&self, out: &mut String, name: &str, labels: &str, bounds: &[f64]) {
         let separator = if labels.is_empty() { "" } else { "," };
         for (count, bound) in self.counts.iter().zip(bounds) {
-            let _ = writeln!(out, "{name}_bucket{{{labels}{separator}le=\"{bound}\"}} {count}");
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{{labels}{separator}le=\"{bound}\"}} {count}"
+            );
         }
-        let _ = writeln!(out, "{name}_bucket{{{labels}{separator}le=\"+Inf\"}} {}", self.total);
+        let _ = writeln!(
+            out,
+            "{name}_bucket{{{labels}{separator}le=\"+Inf\"}} {}",
+            self.total
+        );
         let _ = writeln!(out, "{name}_sum{{{labels}}} {}", self.sum);
         let _ = writeln!(out, "{name}_count{{{labels}}} {}", self.total);
     }
@@ -62,7 +69,9 @@ pub struct Metrics {
 
 impl Metrics {
     fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Counts one finished request; `route` is the matched route template.
@@ -80,15 +89,25 @@ impl Metrics {
     }
 
     pub fn observe_batch(&self, events: usize) {
-        self.inner().batch_sizes.observe(&BATCH_BUCKETS, events as f64);
+        self.inner()
+            .batch_sizes
+            .observe(&BATCH_BUCKETS, events as f64);
     }
 
     pub fn lease_granted(&self, category: &str) {
-        *self.inner().leases_granted.entry(category.to_owned()).or_default() += 1;
+        *self
+            .inner()
+            .leases_granted
+            .entry(category.to_owned())
+            .or_default() += 1;
     }
 
     pub fn lease_exhausted(&self, category: &str) {
-        *self.inner().leases_exhausted.entry(category.to_owned()).or_default() += 1;
+        *self
+            .inner()
+            .leases_exhausted
+            .entry(category.to_owned())
+            .or_default() += 1;
     }
 
     /// Renders every metric in the Prometheus text format 0.0.4.
@@ -96,7 +115,9 @@ impl Metrics {
         let inner = self.inner();
         let mut out = String::new();
 
-        out.push_str("# HELP okno_http_requests_total HTTP requests by method, route and status.\n");
+        out.push_str(
+            "# HELP okno_http_requests_total HTTP requests by method, route and status.\n",
+        );
         out.push_str("# TYPE okno_http_requests_total counter\n");
         for ((method, route, status), count) in &inner.requests {
             let _ = writeln!(
@@ -109,7 +130,12 @@ impl Metrics {
         out.push_str("# TYPE okno_http_request_duration_seconds histogram\n");
         for (route, histogram) in &inner.latency {
             let labels = format!("route=\"{route}\"");
-            histogram.render(&mut out, "okno_http_request_duration_seconds", &labels, &LATENCY_BUCKETS);
+            histogram.render(
+                &mut out,
+                "okno_http_request_duration_seconds",
+                &labels,
+                &LATENCY_BUCKETS,
+            );
         }
 
         out.push_str("# HELP okno_sync_push_batch_events Events per push batch.\n");
@@ -118,15 +144,23 @@ impl Metrics {
             .batch_sizes
             .render(&mut out, "okno_sync_push_batch_events", "", &BATCH_BUCKETS);
 
-        out.push_str("# HELP okno_leases_granted_total Ticket number blocks granted, by category.\n");
+        out.push_str(
+            "# HELP okno_leases_granted_total Ticket number blocks granted, by category.\n",
+        );
         out.push_str("# TYPE okno_leases_granted_total counter\n");
         for (category, count) in &inner.leases_granted {
-            let _ = writeln!(out, "okno_leases_granted_total{{category=\"{category}\"}} {count}");
+            let _ = writeln!(
+                out,
+                "okno_leases_granted_total{{category=\"{category}\"}} {count}"
+            );
         }
         out.push_str("# HELP okno_leases_exhausted_total Lease requests refused because the day's numbers ran out.\n");
         out.push_str("# TYPE okno_leases_exhausted_total counter\n");
         for (category, count) in &inner.leases_exhausted {
-            let _ = writeln!(out, "okno_leases_exhausted_total{{category=\"{category}\"}} {count}");
+            let _ = writeln!(
+                out,
+                "okno_leases_exhausted_total{{category=\"{category}\"}} {count}"
+            );
         }
         out
     }

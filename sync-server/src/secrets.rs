@@ -69,7 +69,10 @@ mod tests {
         for _ in 0..200 {
             let code = confirmation_code();
             assert_eq!(code.len(), CODE_LENGTH);
-            assert!(code.bytes().all(|byte| CODE_ALPHABET.contains(&byte)), "{code}");
+            assert!(
+                code.bytes().all(|byte| CODE_ALPHABET.contains(&byte)),
+                "{code}"
+            );
         }
     }
 

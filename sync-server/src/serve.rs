@@ -40,7 +40,12 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
 
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
-        .with_context(|| format!("cannot listen on {}; is another server using the port?", options.listen))?;
+        .with_context(|| {
+            format!(
+                "cannot listen on {}; is another server using the port?",
+                options.listen
+            )
+        })?;
     let address = listener.local_addr().context("reading the bound address")?;
     tracing::info!(%address, database = %options.database.display(), "sync server listening");
 

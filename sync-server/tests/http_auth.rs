@@ -14,13 +14,25 @@ async fn enrollment_burns_token() {
     let harness = Harness::new();
     let token = harness.token(DeviceRole::Kiosk);
 
-    let first = harness.send(plain("POST", "/v1/enroll", json!({"token": token, "label": "Киоск 1"}))).await;
+    let first = harness
+        .send(plain(
+            "POST",
+            "/v1/enroll",
+            json!({"token": token, "label": "Киоск 1"}),
+        ))
+        .await;
     assert_eq!(first.status, StatusCode::OK);
     assert_eq!(first.body["role"], "kiosk");
     assert_eq!(first.body["center_id"], harness.center.to_string());
     assert_eq!(first.body["secret"].as_str().unwrap().len(), 64);
 
-    let second = harness.send(plain("POST", "/v1/enroll", json!({"token": token, "label": "Киоск 2"}))).await;
+    let second = harness
+        .send(plain(
+            "POST",
+            "/v1/enroll",
+            json!({"token": token, "label": "Киоск 2"}),
+        ))
+        .await;
     assert_eq!(second.status, StatusCode::UNAUTHORIZED);
     assert_eq!(second.body["code"], "enroll.token_used");
 }
@@ -28,13 +40,25 @@ async fn enrollment_burns_token() {
 #[tokio::test]
 async fn enrollment_rejects_unknown_and_expired_tokens() {
     let harness = Harness::new();
-    let unknown = harness.send(plain("POST", "/v1/enroll", json!({"token": "00ff", "label": "Киоск"}))).await;
+    let unknown = harness
+        .send(plain(
+            "POST",
+            "/v1/enroll",
+            json!({"token": "00ff", "label": "Киоск"}),
+        ))
+        .await;
     assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
     assert_eq!(unknown.body["code"], "enroll.token_unknown");
 
     let token = harness.token(DeviceRole::Operator);
     harness.clock.advance(jiff::SignedDuration::from_hours(25));
-    let expired = harness.send(plain("POST", "/v1/enroll", json!({"token": token, "label": "Окно 3"}))).await;
+    let expired = harness
+        .send(plain(
+            "POST",
+            "/v1/enroll",
+            json!({"token": token, "label": "Окно 3"}),
+        ))
+        .await;
     assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
     assert_eq!(expired.body["code"], "enroll.token_expired");
 }
@@ -43,15 +67,22 @@ async fn enrollment_rejects_unknown_and_expired_tokens() {
 async fn signed_pull_succeeds() {
     let harness = Harness::new();
     let kiosk = harness.enroll(DeviceRole::Kiosk).await;
-    let answer = harness.signed(&kiosk, "GET", "/v1/sync/pull?cursor=0", None, None).await;
+    let answer = harness
+        .signed(&kiosk, "GET", "/v1/sync/pull?cursor=0", None, None)
+        .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    assert_eq!(answer.body, json!({"changes": [], "next_cursor": 0, "more": false}));
+    assert_eq!(
+        answer.body,
+        json!({"changes": [], "next_cursor": 0, "more": false})
+    );
 }
 
 #[tokio::test]
 async fn unsigned_request_is_refused() {
     let harness = Harness::new();
-    let answer = harness.send(plain("POST", "/v1/sync/push", json!({"events": []}))).await;
+    let answer = harness
+        .send(plain("POST", "/v1/sync/push", json!({"events": []})))
+        .await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_eq!(answer.body["code"], "auth.missing");
 }
@@ -61,7 +92,9 @@ async fn wrong_key_is_refused() {
     let harness = Harness::new();
     let mut kiosk = harness.enroll(DeviceRole::Kiosk).await;
     kiosk.secret[0] ^= 1;
-    let answer = harness.signed(&kiosk, "GET", "/v1/sync/pull", None, None).await;
+    let answer = harness
+        .signed(&kiosk, "GET", "/v1/sync/pull", None, None)
+        .await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_eq!(answer.body["code"], "auth.bad_signature");
 }
@@ -72,14 +105,31 @@ async fn signature_covers_path_and_body() {
     let kiosk = harness.enroll(DeviceRole::Kiosk).await;
     let now = harness.now().as_second();
 
-    let mut request = signed_request(&kiosk, "GET", "/v1/sync/pull?cursor=0", None, None, now, "0123456789abcdef");
+    let mut request = signed_request(
+        &kiosk,
+        "GET",
+        "/v1/sync/pull?cursor=0",
+        None,
+        None,
+        now,
+        "0123456789abcdef",
+    );
     *request.uri_mut() = "/v1/sync/pull?cursor=5".parse().unwrap();
     let answer = harness.send(request).await;
     assert_eq!(answer.body["code"], "auth.bad_signature");
 
-    let request = signed_request(&kiosk, "POST", "/v1/sync/push", Some(json!({"events": []})), None, now, "0123456789abcdee");
+    let request = signed_request(
+        &kiosk,
+        "POST",
+        "/v1/sync/push",
+        Some(json!({"events": []})),
+        None,
+        now,
+        "0123456789abcdee",
+    );
     let (parts, _) = request.into_parts();
-    let tampered = axum::http::Request::from_parts(parts, axum::body::Body::from(r#"{"events":[ ]}"#));
+    let tampered =
+        axum::http::Request::from_parts(parts, axum::body::Body::from(r#"{"events":[ ]}"#));
     let answer = harness.send(tampered).await;
     assert_eq!(answer.body["code"], "auth.bad_signature");
 }
@@ -87,8 +137,13 @@ async fn signature_covers_path_and_body() {
 #[tokio::test]
 async fn unknown_device_is_refused() {
     let harness = Harness::new();
-    let ghost = TestDevice { id: uuid::Uuid::now_v7(), secret: vec![7; 32] };
-    let answer = harness.signed(&ghost, "GET", "/v1/sync/pull", None, None).await;
+    let ghost = TestDevice {
+        id: uuid::Uuid::now_v7(),
+        secret: vec![7; 32],
+    };
+    let answer = harness
+        .signed(&ghost, "GET", "/v1/sync/pull", None, None)
+        .await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_eq!(answer.body["code"], "auth.unknown_device");
 }
@@ -97,8 +152,13 @@ async fn unknown_device_is_refused() {
 async fn revoked_device_is_refused() {
     let harness = Harness::new();
     let kiosk = harness.enroll(DeviceRole::Kiosk).await;
-    harness.store.revoke_device(kiosk.id, harness.now()).unwrap();
-    let answer = harness.signed(&kiosk, "GET", "/v1/sync/pull", None, None).await;
+    harness
+        .store
+        .revoke_device(kiosk.id, harness.now())
+        .unwrap();
+    let answer = harness
+        .signed(&kiosk, "GET", "/v1/sync/pull", None, None)
+        .await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_eq!(answer.body["code"], "auth.revoked");
 }
@@ -110,9 +170,29 @@ async fn replayed_request_is_refused() {
     let now = harness.now().as_second();
     let nonce = secrets::random_token(16);
 
-    let first = harness.send(signed_request(&kiosk, "GET", "/v1/sync/pull", None, None, now, &nonce)).await;
+    let first = harness
+        .send(signed_request(
+            &kiosk,
+            "GET",
+            "/v1/sync/pull",
+            None,
+            None,
+            now,
+            &nonce,
+        ))
+        .await;
     assert_eq!(first.status, StatusCode::OK);
-    let replay = harness.send(signed_request(&kiosk, "GET", "/v1/sync/pull", None, None, now, &nonce)).await;
+    let replay = harness
+        .send(signed_request(
+            &kiosk,
+            "GET",
+            "/v1/sync/pull",
+            None,
+            None,
+            now,
+            &nonce,
+        ))
+        .await;
     assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
     assert_eq!(replay.body["code"], "auth.replayed");
 }
@@ -123,14 +203,30 @@ async fn timestamp_outside_window_is_refused() {
     let kiosk = harness.enroll(DeviceRole::Kiosk).await;
     let stale = harness.now().as_second() - 301;
     let answer = harness
-        .send(signed_request(&kiosk, "GET", "/v1/sync/pull", None, None, stale, &secrets::random_token(16)))
+        .send(signed_request(
+            &kiosk,
+            "GET",
+            "/v1/sync/pull",
+            None,
+            None,
+            stale,
+            &secrets::random_token(16),
+        ))
         .await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_eq!(answer.body["code"], "auth.clock_skew");
 
     let edge = harness.now().as_second() - 300;
     let answer = harness
-        .send(signed_request(&kiosk, "GET", "/v1/sync/pull", None, None, edge, &secrets::random_token(16)))
+        .send(signed_request(
+            &kiosk,
+            "GET",
+            "/v1/sync/pull",
+            None,
+            None,
+            edge,
+            &secrets::random_token(16),
+        ))
         .await;
     assert_eq!(answer.status, StatusCode::OK);
 }

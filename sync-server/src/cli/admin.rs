@@ -23,7 +23,13 @@ pub fn run(database: &Path, command: Command) -> anyhow::Result<()> {
     let now = SystemClock.now();
     match command {
         Command::Serve(_) => bail!("serve is not an administration command"),
-        Command::Center(CenterCommand::Add { name, address, time_zone, latitude, longitude }) => {
+        Command::Center(CenterCommand::Add {
+            name,
+            address,
+            time_zone,
+            latitude,
+            longitude,
+        }) => {
             if jiff::tz::TimeZone::get(&time_zone).is_err() {
                 bail!("неизвестный часовой пояс «{time_zone}»; укажите имя IANA, например Europe/Moscow");
             }
@@ -33,7 +39,14 @@ pub fn run(database: &Path, command: Command) -> anyhow::Result<()> {
             if name.trim().is_empty() || address.trim().is_empty() {
                 bail!("название и адрес центра не должны быть пустыми");
             }
-            let center = Center { id: Uuid::now_v7(), name, address, time_zone, latitude, longitude };
+            let center = Center {
+                id: Uuid::now_v7(),
+                name,
+                address,
+                time_zone,
+                latitude,
+                longitude,
+            };
             store.add_center(&center, now)?;
             println!("{}", center.id);
         }
@@ -48,7 +61,13 @@ pub fn run(database: &Path, command: Command) -> anyhow::Result<()> {
             let lifetime = jiff::SignedDuration::from_hours(args.valid_hours.into());
             let expires_at = now.checked_add(lifetime)?;
             let token = secrets::random_token(20);
-            store.add_enroll_token(args.center, role, &secrets::sha256_hex(token.as_bytes()), expires_at, now)?;
+            store.add_enroll_token(
+                args.center,
+                role,
+                &secrets::sha256_hex(token.as_bytes()),
+                expires_at,
+                now,
+            )?;
             eprintln!("Токен действует до {expires_at} и показывается один раз:");
             println!("{token}");
         }
@@ -83,9 +102,17 @@ pub fn run(database: &Path, command: Command) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn operator(store: &SqliteStore, command: OperatorCommand, now: jiff::Timestamp) -> anyhow::Result<()> {
+fn operator(
+    store: &SqliteStore,
+    command: OperatorCommand,
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
     match command {
-        OperatorCommand::Add { center, login, role } => {
+        OperatorCommand::Add {
+            center,
+            login,
+            role,
+        } => {
             let login = login.trim().to_owned();
             if login.is_empty() || login.chars().count() > 64 {
                 bail!("логин должен содержать от 1 до 64 символов");
@@ -97,7 +124,15 @@ fn operator(store: &SqliteStore, command: OperatorCommand, now: jiff::Timestamp)
             };
             let password = super::password::read_new_password()?;
             let hash = secrets::hash_password(&password).map_err(anyhow::Error::msg)?;
-            let id = store.add_operator(&NewOperator { center_id: center, login, role }, &hash, now)?;
+            let id = store.add_operator(
+                &NewOperator {
+                    center_id: center,
+                    login,
+                    role,
+                },
+                &hash,
+                now,
+            )?;
             println!("{id}");
         }
         OperatorCommand::Lock { login } => {

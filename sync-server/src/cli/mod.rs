@@ -23,7 +23,12 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8470";
 #[command(version, about)]
 pub struct Cli {
     /// SQLite database file; created and migrated on first use.
-    #[arg(long, global = true, env = "OKNO_DATABASE", default_value = "okno.sqlite3")]
+    #[arg(
+        long,
+        global = true,
+        env = "OKNO_DATABASE",
+        default_value = "okno.sqlite3"
+    )]
     pub database: PathBuf,
 
     #[command(subcommand)]

@@ -10,7 +10,10 @@ use crate::error::ApiError;
 use crate::secrets;
 use crate::state::AppState;
 
-pub async fn enroll(State(state): State<AppState>, request: Request) -> Result<Json<EnrollGrant>, ApiError> {
+pub async fn enroll(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Json<EnrollGrant>, ApiError> {
     let bytes = body::read(request.into_body(), state.limits.max_body_bytes).await?;
     let enroll: EnrollRequest = body::parse(&bytes)?;
     let label = enroll.label.trim().to_owned();

@@ -14,14 +14,20 @@ use crate::state::AppState;
 /// Largest block one request may take, so one kiosk cannot drain a day.
 pub const MAX_LEASE_COUNT: u16 = 200;
 
-pub async fn grant(State(state): State<AppState>, request: Request) -> Result<Json<LeaseGrant>, ApiError> {
+pub async fn grant(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Json<LeaseGrant>, ApiError> {
     let (_, device, bytes) = signed(&state, request).await?;
     let lease: LeaseRequest = body::parse(&bytes)?;
     if lease.count == 0 || lease.count > MAX_LEASE_COUNT {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "lease.count_invalid",
-            format!("Размер блока должен быть от 1 до {MAX_LEASE_COUNT} номеров, запрошено {}.", lease.count),
+            format!(
+                "Размер блока должен быть от 1 до {MAX_LEASE_COUNT} номеров, запрошено {}.",
+                lease.count
+            ),
         )
         .with_field("count", format!("1..={MAX_LEASE_COUNT}")));
     }
@@ -43,9 +49,16 @@ pub async fn grant(State(state): State<AppState>, request: Request) -> Result<Js
     match &granted {
         Ok(grant) => {
             state.metrics.lease_granted(category.code());
-            tracing::info!(category = category.code(), first = grant.first, last = grant.last, "lease granted");
+            tracing::info!(
+                category = category.code(),
+                first = grant.first,
+                last = grant.last,
+                "lease granted"
+            );
         }
-        Err(err) if err.body.code == "lease.exhausted" => state.metrics.lease_exhausted(category.code()),
+        Err(err) if err.body.code == "lease.exhausted" => {
+            state.metrics.lease_exhausted(category.code())
+        }
         Err(_) => {}
     }
     Ok(Json(granted?))

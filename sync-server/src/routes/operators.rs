@@ -37,7 +37,10 @@ fn failed() -> ApiError {
     )
 }
 
-pub async fn login(State(state): State<AppState>, request: Request) -> Result<Json<LoginGrant>, ApiError> {
+pub async fn login(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Json<LoginGrant>, ApiError> {
     let (_, device, bytes) = signed(&state, request).await?;
     if device.role != DeviceRole::Operator {
         return Err(ApiError::forbidden(
@@ -49,7 +52,10 @@ pub async fn login(State(state): State<AppState>, request: Request) -> Result<Js
     let now = state.clock.now();
 
     let name = login.login.clone();
-    let Some(operator) = state.run_store(move |store| store.operator_by_login(&name)).await? else {
+    let Some(operator) = state
+        .run_store(move |store| store.operator_by_login(&name))
+        .await?
+    else {
         tracing::info!(device_id = %device.id, "login failed: unknown login");
         return Err(failed());
     };
@@ -79,7 +85,12 @@ pub async fn login(State(state): State<AppState>, request: Request) -> Result<Js
         let limits = state.limits.clone();
         let locked_until = state
             .run_store(move |store| {
-                store.record_login_failure(operator_id, limits.lockout_after, limits.lockout_duration, now)
+                store.record_login_failure(
+                    operator_id,
+                    limits.lockout_after,
+                    limits.lockout_duration,
+                    now,
+                )
             })
             .await?;
         tracing::info!(device_id = %device.id, operator_id = %operator_id, locked = locked_until.is_some(), "login failed: wrong password");
@@ -96,7 +107,9 @@ pub async fn login(State(state): State<AppState>, request: Request) -> Result<Js
         .map_err(|err| ApiError::internal(&err))?;
     let device_id = device.id;
     state
-        .run_store(move |store| store.start_session(operator_id, device_id, &session_hash, expires_at, now))
+        .run_store(move |store| {
+            store.start_session(operator_id, device_id, &session_hash, expires_at, now)
+        })
         .await?;
     tracing::info!(device_id = %device.id, operator_id = %operator_id, "operator logged in");
     Ok(Json(LoginGrant {

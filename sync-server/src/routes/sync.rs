@@ -23,7 +23,10 @@ use crate::state::AppState;
 use crate::store::{Device, Session};
 
 /// Authenticates the request and returns the device with the raw body.
-pub(super) async fn signed(state: &AppState, request: Request) -> Result<(Parts, Device, axum::body::Bytes), ApiError> {
+pub(super) async fn signed(
+    state: &AppState,
+    request: Request,
+) -> Result<(Parts, Device, axum::body::Bytes), ApiError> {
     let (parts, body) = request.into_parts();
     let bytes = body::read(body, state.limits.max_body_bytes).await?;
     let path = parts
@@ -42,7 +45,9 @@ async fn session(state: &AppState, headers: &HeaderMap) -> Result<Option<Session
     let token = value.to_str().unwrap_or_default();
     let hash = secrets::sha256_hex(token.as_bytes());
     let now = state.clock.now();
-    let found = state.run_store(move |store| store.session(&hash, now)).await?;
+    let found = state
+        .run_store(move |store| store.session(&hash, now))
+        .await?;
     match found {
         Some(session) => Ok(Some(session)),
         None => Err(ApiError::unauthorized(
@@ -52,7 +57,12 @@ async fn session(state: &AppState, headers: &HeaderMap) -> Result<Option<Session
     }
 }
 
-async fn apply(state: &AppState, device: Device, session: Option<Session>, events: Vec<EventEnvelope>) -> Result<Vec<EventAck>, ApiError> {
+async fn apply(
+    state: &AppState,
+    device: Device,
+    session: Option<Session>,
+    events: Vec<EventEnvelope>,
+) -> Result<Vec<EventAck>, ApiError> {
     state.metrics.observe_batch(events.len());
     let now = state.clock.now();
     let acks = state
@@ -77,7 +87,10 @@ async fn apply(state: &AppState, device: Device, session: Option<Session>, event
     Ok(acks)
 }
 
-pub async fn push(State(state): State<AppState>, request: Request) -> Result<Json<PushAck>, ApiError> {
+pub async fn push(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Json<PushAck>, ApiError> {
     let (parts, device, bytes) = signed(&state, request).await?;
     let batch: PushBatch = body::parse(&bytes)?;
     if batch.events.len() > MAX_PUSH_EVENTS {
@@ -98,16 +111,23 @@ pub async fn push(State(state): State<AppState>, request: Request) -> Result<Jso
 
 /// Pushes one event and maps a rejection to an HTTP error: 409 with the
 /// current state for an invalid transition, 422 for other rule failures.
-pub async fn push_one(State(state): State<AppState>, request: Request) -> Result<Json<EventAck>, ApiError> {
+pub async fn push_one(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Json<EventAck>, ApiError> {
     let (parts, device, bytes) = signed(&state, request).await?;
     let event: EventEnvelope = body::parse(&bytes)?;
     let session = session(&state, &parts.headers).await?;
     let mut acks = apply(&state, device, session, vec![event]).await?;
-    let ack = acks
-        .pop()
-        .ok_or_else(|| ApiError::internal(&"the store returned no acknowledgement for one event"))?;
+    let ack = acks.pop().ok_or_else(|| {
+        ApiError::internal(&"the store returned no acknowledgement for one event")
+    })?;
     match ack.outcome {
-        AckOutcome::Rejected { code, message, current_state } => {
+        AckOutcome::Rejected {
+            code,
+            message,
+            current_state,
+        } => {
             let status = if current_state.is_some() || code.ends_with(".exists") {
                 StatusCode::CONFLICT
             } else {
@@ -143,21 +163,33 @@ fn default_limit() -> u32 {
     100
 }
 
-pub async fn pull(State(state): State<AppState>, request: Request) -> Result<Json<PullPage>, ApiError> {
+pub async fn pull(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Json<PullPage>, ApiError> {
     let (parts, device, _) = signed(&state, request).await?;
     let Query(query) = Query::<PullQuery>::try_from_uri(&parts.uri).map_err(|err| {
         ApiError::bad_request(
             "query.invalid",
-            format!("Параметры запроса неверны: {}. Допустимы cursor, limit и wait (целые числа).", err.body_text()),
+            format!(
+                "Параметры запроса неверны: {}. Допустимы cursor, limit и wait (целые числа).",
+                err.body_text()
+            ),
         )
     })?;
     if query.limit == 0 || query.limit > MAX_PULL_LIMIT {
-        return Err(ApiError::bad_request("query.invalid", format!("limit должен быть от 1 до {MAX_PULL_LIMIT}."))
-            .with_field("limit", format!("1..={MAX_PULL_LIMIT}")));
+        return Err(ApiError::bad_request(
+            "query.invalid",
+            format!("limit должен быть от 1 до {MAX_PULL_LIMIT}."),
+        )
+        .with_field("limit", format!("1..={MAX_PULL_LIMIT}")));
     }
     if query.wait > MAX_PULL_WAIT_SECS {
-        return Err(ApiError::bad_request("query.invalid", format!("wait должен быть от 0 до {MAX_PULL_WAIT_SECS} секунд."))
-            .with_field("wait", format!("0..={MAX_PULL_WAIT_SECS}")));
+        return Err(ApiError::bad_request(
+            "query.invalid",
+            format!("wait должен быть от 0 до {MAX_PULL_WAIT_SECS} секунд."),
+        )
+        .with_field("wait", format!("0..={MAX_PULL_WAIT_SECS}")));
     }
 
     let deadline = Instant::now() + std::time::Duration::from_secs(query.wait.into());

@@ -3,7 +3,9 @@
 //! signed requests built with the same `domain::sync::auth` code a station
 //! uses.
 
-#![allow(dead_code)]
+// Each test binary uses a different subset of these helpers, and a failed
+// setup step should stop the test at once.
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::sync::Arc;
 
@@ -54,7 +56,9 @@ pub struct Answer {
 impl Harness {
     pub fn new() -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(&dir.path().join("okno.sqlite3"), Durability::Normal).unwrap());
+        let store = Arc::new(
+            SqliteStore::open(&dir.path().join("okno.sqlite3"), Durability::Normal).unwrap(),
+        );
         let clock = Arc::new(ManualClock::new(START.parse().unwrap()));
         let state = AppState::new(store.clone(), clock.clone(), Limits::default());
         let router = app(state.clone());
@@ -72,7 +76,14 @@ impl Harness {
                 clock.now(),
             )
             .unwrap();
-        Harness { dir, store, clock, state, router, center }
+        Harness {
+            dir,
+            store,
+            clock,
+            state,
+            router,
+            center,
+        }
     }
 
     pub fn now(&self) -> Timestamp {
@@ -82,16 +93,31 @@ impl Harness {
     /// Stores an enrollment token the way `sync-server enroll-token` does.
     pub fn token(&self, role: DeviceRole) -> String {
         let token = secrets::random_token(20);
-        let expires = self.now().checked_add(jiff::SignedDuration::from_hours(24)).unwrap();
+        let expires = self
+            .now()
+            .checked_add(jiff::SignedDuration::from_hours(24))
+            .unwrap();
         self.store
-            .add_enroll_token(self.center, role, &secrets::sha256_hex(token.as_bytes()), expires, self.now())
+            .add_enroll_token(
+                self.center,
+                role,
+                &secrets::sha256_hex(token.as_bytes()),
+                expires,
+                self.now(),
+            )
             .unwrap();
         token
     }
 
     pub async fn enroll(&self, role: DeviceRole) -> TestDevice {
         let token = self.token(role);
-        let answer = self.send(plain("POST", "/v1/enroll", json!({"token": token, "label": "Киоск 1"}))).await;
+        let answer = self
+            .send(plain(
+                "POST",
+                "/v1/enroll",
+                json!({"token": token, "label": "Киоск 1"}),
+            ))
+            .await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
         TestDevice {
             id: answer.body["device_id"].as_str().unwrap().parse().unwrap(),
@@ -103,7 +129,11 @@ impl Harness {
         let hash = secrets::hash_password(PASSWORD).unwrap();
         self.store
             .add_operator(
-                &NewOperator { center_id: self.center, login: login.into(), role: OperatorRole::Operator },
+                &NewOperator {
+                    center_id: self.center,
+                    login: login.into(),
+                    role: OperatorRole::Operator,
+                },
                 &hash,
                 self.now(),
             )
@@ -113,7 +143,13 @@ impl Harness {
     /// Logs `login` in from `console` and returns the session token.
     pub async fn login(&self, console: &TestDevice, login: &str) -> String {
         let answer = self
-            .signed(console, "POST", "/v1/operators/login", Some(json!({"login": login, "password": PASSWORD})), None)
+            .signed(
+                console,
+                "POST",
+                "/v1/operators/login",
+                Some(json!({"login": login, "password": PASSWORD})),
+                None,
+            )
             .await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
         answer.body["session"].as_str().unwrap().to_owned()
@@ -122,11 +158,14 @@ impl Harness {
     pub async fn send(&self, request: Request<Body>) -> Answer {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
         let body = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
         };
         Answer { status, body }
     }
@@ -140,18 +179,43 @@ impl Harness {
         body: Option<Value>,
         session: Option<&str>,
     ) -> Answer {
-        let request = signed_request(device, method, path, body, session, self.now().as_second(), &secrets::random_token(16));
+        let request = signed_request(
+            device,
+            method,
+            path,
+            body,
+            session,
+            self.now().as_second(),
+            &secrets::random_token(16),
+        );
         self.send(request).await
     }
 
     pub async fn lease(&self, kiosk: &TestDevice, category: &str, count: u16) -> Answer {
-        self.signed(kiosk, "POST", "/v1/leases", Some(json!({"category": category, "count": count})), None)
-            .await
+        self.signed(
+            kiosk,
+            "POST",
+            "/v1/leases",
+            Some(json!({"category": category, "count": count})),
+            None,
+        )
+        .await
     }
 
-    pub async fn push(&self, device: &TestDevice, events: Vec<Value>, session: Option<&str>) -> Answer {
-        self.signed(device, "POST", "/v1/sync/push", Some(json!({"events": events})), session)
-            .await
+    pub async fn push(
+        &self,
+        device: &TestDevice,
+        events: Vec<Value>,
+        session: Option<&str>,
+    ) -> Answer {
+        self.signed(
+            device,
+            "POST",
+            "/v1/sync/push",
+            Some(json!({"events": events})),
+            session,
+        )
+        .await
     }
 
     /// Issues a ticket with a request behind it from `kiosk`; returns
@@ -191,7 +255,9 @@ pub fn signed_request(
     timestamp: i64,
     nonce: &str,
 ) -> Request<Body> {
-    let bytes = body.map(|body| serde_json::to_vec(&body).unwrap()).unwrap_or_default();
+    let bytes = body
+        .map(|body| serde_json::to_vec(&body).unwrap())
+        .unwrap_or_default();
     let canonical = canonical_string(method, path, timestamp, nonce, &bytes);
     let mut builder = Request::builder()
         .method(method)
@@ -225,7 +291,10 @@ pub fn envelope(kind: &str, data: Value) -> Value {
 }
 
 pub fn ticket_issued(ticket: Uuid, number: &str, lease_id: &str) -> Value {
-    envelope("ticket_issued", json!({"ticket_id": ticket, "number": number, "lease_id": lease_id}))
+    envelope(
+        "ticket_issued",
+        json!({"ticket_id": ticket, "number": number, "lease_id": lease_id}),
+    )
 }
 
 pub fn request_submitted(request: Uuid, ticket: Uuid) -> Value {
@@ -252,5 +321,8 @@ pub fn request_submitted(request: Uuid, ticket: Uuid) -> Value {
 }
 
 pub fn alert(number: u32) -> Value {
-    envelope("device_alert", json!({"code": "printer.paper_low", "detail": format!("alert {number}")}))
+    envelope(
+        "device_alert",
+        json!({"code": "printer.paper_low", "detail": format!("alert {number}")}),
+    )
 }

@@ -10,7 +10,11 @@ use super::codec::{bad_value, parse_opt_time, parse_time, parse_uuid};
 use super::migrations::backend;
 use crate::store::{Center, Device, DeviceCredentials, StoreError};
 
-pub(crate) fn add_center(conn: &mut Connection, center: &Center, now: Timestamp) -> Result<(), StoreError> {
+pub(crate) fn add_center(
+    conn: &mut Connection,
+    center: &Center,
+    now: Timestamp,
+) -> Result<(), StoreError> {
     let tx = conn.transaction().map_err(backend)?;
     tx.execute(
         "INSERT INTO centers (id, name, address, time_zone, latitude, longitude, created_at)
@@ -29,7 +33,12 @@ pub(crate) fn add_center(conn: &mut Connection, center: &Center, now: Timestamp)
     let subject = center.id.to_string();
     audit::append(
         &tx,
-        &AuditEntry { actor: "admin-cli", action: "center.add", subject: &subject, detail: "" },
+        &AuditEntry {
+            actor: "admin-cli",
+            action: "center.add",
+            subject: &subject,
+            detail: "",
+        },
         now,
     )?;
     tx.commit().map_err(backend)
@@ -64,7 +73,9 @@ pub(crate) fn add_enroll_token(
 ) -> Result<(), StoreError> {
     let tx = conn.transaction().map_err(backend)?;
     if center(&tx, center_id)?.is_none() {
-        return Err(StoreError::NotFound { what: format!("center {center_id}") });
+        return Err(StoreError::NotFound {
+            what: format!("center {center_id}"),
+        });
     }
     tx.execute(
         "INSERT INTO enroll_tokens (token_hash, center_id, role, expires_at) VALUES (?1, ?2, ?3, ?4)",
@@ -124,7 +135,9 @@ pub(crate) fn enroll_device(
             ),
         ));
     }
-    let role = DeviceRole::parse(&role).ok_or_else(|| StoreError::Backend(format!("unknown device role {role:?} in enroll_tokens")))?;
+    let role = DeviceRole::parse(&role).ok_or_else(|| {
+        StoreError::Backend(format!("unknown device role {role:?} in enroll_tokens"))
+    })?;
     let center_id = parse_uuid(0, center_id).map_err(backend)?;
 
     tx.execute(
@@ -156,7 +169,12 @@ pub(crate) fn enroll_device(
     let subject = device.id.to_string();
     audit::append(
         &tx,
-        &AuditEntry { actor: "enrollment", action: "device.enroll", subject: &subject, detail: role.as_str() },
+        &AuditEntry {
+            actor: "enrollment",
+            action: "device.enroll",
+            subject: &subject,
+            detail: role.as_str(),
+        },
         now,
     )?;
     tx.commit().map_err(backend)?;
@@ -180,7 +198,10 @@ fn device_from_row(row: &Row<'_>) -> rusqlite::Result<DeviceCredentials> {
     })
 }
 
-pub(crate) fn device_credentials(conn: &Connection, id: Uuid) -> Result<Option<DeviceCredentials>, StoreError> {
+pub(crate) fn device_credentials(
+    conn: &Connection,
+    id: Uuid,
+) -> Result<Option<DeviceCredentials>, StoreError> {
     conn.query_row(
         &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"),
         [id.to_string()],
@@ -192,16 +213,20 @@ pub(crate) fn device_credentials(conn: &Connection, id: Uuid) -> Result<Option<D
 
 pub(crate) fn list_devices(conn: &Connection) -> Result<Vec<Device>, StoreError> {
     let mut statement = conn
-        .prepare(&format!("SELECT {DEVICE_COLUMNS} FROM devices ORDER BY enrolled_at, id"))
+        .prepare(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices ORDER BY enrolled_at, id"
+        ))
         .map_err(backend)?;
-    let rows = statement
-        .query_map([], device_from_row)
-        .map_err(backend)?;
+    let rows = statement.query_map([], device_from_row).map_err(backend)?;
     rows.map(|row| row.map(|credentials| credentials.device).map_err(backend))
         .collect()
 }
 
-pub(crate) fn revoke_device(conn: &mut Connection, id: Uuid, now: Timestamp) -> Result<(), StoreError> {
+pub(crate) fn revoke_device(
+    conn: &mut Connection,
+    id: Uuid,
+    now: Timestamp,
+) -> Result<(), StoreError> {
     let tx = conn.transaction().map_err(backend)?;
     let changed = tx
         .execute(
@@ -210,12 +235,19 @@ pub(crate) fn revoke_device(conn: &mut Connection, id: Uuid, now: Timestamp) -> 
         )
         .map_err(backend)?;
     if changed == 0 {
-        return Err(StoreError::NotFound { what: format!("device {id} (or it is already revoked)") });
+        return Err(StoreError::NotFound {
+            what: format!("device {id} (or it is already revoked)"),
+        });
     }
     let subject = id.to_string();
     audit::append(
         &tx,
-        &AuditEntry { actor: "admin-cli", action: "device.revoke", subject: &subject, detail: "" },
+        &AuditEntry {
+            actor: "admin-cli",
+            action: "device.revoke",
+            subject: &subject,
+            detail: "",
+        },
         now,
     )?;
     tx.commit().map_err(backend)

@@ -66,7 +66,11 @@ pub(crate) fn apply_event(
         EventKind::RequestSubmitted(submitted) => {
             find_ticket(conn, device, submitted.ticket_id)?;
             let taken: Option<String> = conn
-                .query_row("SELECT id FROM requests WHERE id = ?1", [submitted.request_id.to_string()], |row| row.get(0))
+                .query_row(
+                    "SELECT id FROM requests WHERE id = ?1",
+                    [submitted.request_id.to_string()],
+                    |row| row.get(0),
+                )
                 .optional()?;
             if taken.is_some() {
                 return Err(rule(
@@ -96,25 +100,55 @@ pub(crate) fn apply_event(
         }
         EventKind::TicketCalled(called) => {
             let ticket = called.ticket_id;
-            change_ticket(conn, device, ticket, TicketAction::Call { window: called.window })?;
+            change_ticket(
+                conn,
+                device,
+                ticket,
+                TicketAction::Call {
+                    window: called.window,
+                },
+            )?;
             take_request_of_ticket(conn, ticket)?;
             Ok(None)
         }
-        EventKind::TicketRecalled(r) => ticket_action(conn, device, r.ticket_id, TicketAction::Recall),
-        EventKind::TicketStarted(r) => ticket_action(conn, device, r.ticket_id, TicketAction::StartServing),
-        EventKind::TicketDone(r) => ticket_action(conn, device, r.ticket_id, TicketAction::Finish),
-        EventKind::TicketNoShow(r) => ticket_action(conn, device, r.ticket_id, TicketAction::MarkNoShow),
-        EventKind::TicketPostponed(p) => {
-            ticket_action(conn, device, p.ticket_id, TicketAction::Postpone { after: p.after })
+        EventKind::TicketRecalled(r) => {
+            ticket_action(conn, device, r.ticket_id, TicketAction::Recall)
         }
-        EventKind::TicketRedirected(r) => ticket_action(conn, device, r.ticket_id, TicketAction::Redirect { to: r.to }),
+        EventKind::TicketStarted(r) => {
+            ticket_action(conn, device, r.ticket_id, TicketAction::StartServing)
+        }
+        EventKind::TicketDone(r) => ticket_action(conn, device, r.ticket_id, TicketAction::Finish),
+        EventKind::TicketNoShow(r) => {
+            ticket_action(conn, device, r.ticket_id, TicketAction::MarkNoShow)
+        }
+        EventKind::TicketPostponed(p) => ticket_action(
+            conn,
+            device,
+            p.ticket_id,
+            TicketAction::Postpone { after: p.after },
+        ),
+        EventKind::TicketRedirected(r) => ticket_action(
+            conn,
+            device,
+            r.ticket_id,
+            TicketAction::Redirect { to: r.to },
+        ),
         EventKind::DecisionConfirm(confirm) => {
             let session = require_session(device, session)?;
-            decide(conn, device, session, confirm.request_id, RequestAction::Confirm, now)
+            decide(
+                conn,
+                device,
+                session,
+                confirm.request_id,
+                RequestAction::Confirm,
+                now,
+            )
         }
         EventKind::DecisionReject(reject) => {
             let session = require_session(device, session)?;
-            let action = RequestAction::Reject { reason: reject.reason.clone() };
+            let action = RequestAction::Reject {
+                reason: reject.reason.clone(),
+            };
             decide(conn, device, session, reject.request_id, action, now)
         }
         EventKind::DeviceAlert(alert) => {
@@ -144,7 +178,10 @@ fn check_role(role: DeviceRole, kind: &EventKind) -> Result<(), Rejection> {
     }
 }
 
-fn require_session<'a>(device: &Device, session: Option<&'a Session>) -> Result<&'a Session, Rejection> {
+fn require_session<'a>(
+    device: &Device,
+    session: Option<&'a Session>,
+) -> Result<&'a Session, Rejection> {
     match session {
         Some(session) if session.center_id == device.center_id => Ok(session),
         Some(_) => Err(rule(
@@ -172,7 +209,10 @@ fn issue_ticket(
         )
         .optional()?;
     let Some((lease_device, category, first, last)) = lease else {
-        return Err(rule("ticket.lease_unknown", "Блок номеров, указанный в талоне, не найден. Запросите новый блок."));
+        return Err(rule(
+            "ticket.lease_unknown",
+            "Блок номеров, указанный в талоне, не найден. Запросите новый блок.",
+        ));
     };
     let number = issued.number;
     let sequence = number.sequence();
@@ -185,7 +225,11 @@ fn issue_ticket(
             format!("Номер {number} не входит в блок номеров этого киоска. Запросите новый блок."),
         ));
     }
-    let day: String = conn.query_row("SELECT day FROM leases WHERE id = ?1", [issued.lease_id.to_string()], |row| row.get(0))?;
+    let day: String = conn.query_row(
+        "SELECT day FROM leases WHERE id = ?1",
+        [issued.lease_id.to_string()],
+        |row| row.get(0),
+    )?;
     let inserted = conn.execute(
         "INSERT INTO tickets (id, center_id, day, number, priority, state, issued_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
@@ -208,7 +252,11 @@ fn issue_ticket(
     Ok(())
 }
 
-fn find_ticket(conn: &Connection, device: &Device, ticket_id: Uuid) -> Result<TicketState, Rejection> {
+fn find_ticket(
+    conn: &Connection,
+    device: &Device,
+    ticket_id: Uuid,
+) -> Result<TicketState, Rejection> {
     let state: Option<String> = conn
         .query_row(
             "SELECT state FROM tickets WHERE id = ?1 AND center_id = ?2",
@@ -225,7 +273,12 @@ fn find_ticket(conn: &Connection, device: &Device, ticket_id: Uuid) -> Result<Ti
     }
 }
 
-fn change_ticket(conn: &Connection, device: &Device, ticket_id: Uuid, action: TicketAction) -> Result<(), Rejection> {
+fn change_ticket(
+    conn: &Connection,
+    device: &Device,
+    ticket_id: Uuid,
+    action: TicketAction,
+) -> Result<(), Rejection> {
     let current = find_ticket(conn, device, ticket_id)?;
     let next = current.apply(action).map_err(|err| Rejection::Rule {
         code: domain::ticket::TransitionError::CODE.to_owned(),
@@ -307,15 +360,29 @@ fn decide(
     })?;
     conn.execute(
         "UPDATE requests SET state = ?1, decided_by = ?2, decided_at = ?3 WHERE id = ?4",
-        params![to_json(&next), session.operator_id.to_string(), now.to_string(), request_id.to_string()],
+        params![
+            to_json(&next),
+            session.operator_id.to_string(),
+            now.to_string(),
+            request_id.to_string()
+        ],
     )?;
 
     let operator = session.operator_id.to_string();
     let subject = request_id.to_string();
-    let action_name = if confirming { "request.confirm" } else { "request.reject" };
+    let action_name = if confirming {
+        "request.confirm"
+    } else {
+        "request.reject"
+    };
     audit::append(
         conn,
-        &AuditEntry { actor: &operator, action: action_name, subject: &subject, detail: &audit_detail },
+        &AuditEntry {
+            actor: &operator,
+            action: action_name,
+            subject: &subject,
+            detail: &audit_detail,
+        },
         now,
     )?;
     if !confirming {
@@ -330,7 +397,11 @@ fn decide(
         .map_err(|err| Rejection::Store(StoreError::Backend(err.to_string())))?;
     conn.execute(
         "INSERT INTO confirmation_codes (code_hash, request_id, expires_at) VALUES (?1, ?2, ?3)",
-        params![crate::secrets::sha256_hex(code.as_bytes()), subject, expires_at.to_string()],
+        params![
+            crate::secrets::sha256_hex(code.as_bytes()),
+            subject,
+            expires_at.to_string()
+        ],
     )?;
     Ok(Some(IssuedCode { code, expires_at }))
 }
@@ -339,13 +410,21 @@ fn decide(
 /// the standard level first when this center has not seen it.
 fn raise_account(conn: &Connection, snils: &str, now: Timestamp) -> Result<(), Rejection> {
     let level: Option<String> = conn
-        .query_row("SELECT level FROM accounts WHERE snils = ?1", [snils], |row| row.get(0))
+        .query_row(
+            "SELECT level FROM accounts WHERE snils = ?1",
+            [snils],
+            |row| row.get(0),
+        )
         .optional()?;
     let current = match level {
         Some(code) => AccountLevel::ALL
             .into_iter()
             .find(|level| level.code() == code)
-            .ok_or_else(|| Rejection::Store(StoreError::Backend(format!("unknown account level {code:?}"))))?,
+            .ok_or_else(|| {
+                Rejection::Store(StoreError::Backend(format!(
+                    "unknown account level {code:?}"
+                )))
+            })?,
         None => AccountLevel::Standard,
     };
     // An account confirmed earlier stays confirmed; the code is still issued.

@@ -15,11 +15,17 @@ pub(crate) fn parse_time(index: usize, text: String) -> rusqlite::Result<Timesta
         .map_err(|err| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(err)))
 }
 
-pub(crate) fn parse_opt_time(index: usize, text: Option<String>) -> rusqlite::Result<Option<Timestamp>> {
+pub(crate) fn parse_opt_time(
+    index: usize,
+    text: Option<String>,
+) -> rusqlite::Result<Option<Timestamp>> {
     text.map(|text| parse_time(index, text)).transpose()
 }
 
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(index: usize, text: &str) -> rusqlite::Result<T> {
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    index: usize,
+    text: &str,
+) -> rusqlite::Result<T> {
     serde_json::from_str(text)
         .map_err(|err| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(err)))
 }

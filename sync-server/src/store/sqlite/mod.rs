@@ -105,7 +105,14 @@ impl crate::store::Store for SqliteStore {
         expires_at: Timestamp,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        admin::add_enroll_token(&mut self.conn(), center_id, role, token_hash, expires_at, now)
+        admin::add_enroll_token(
+            &mut self.conn(),
+            center_id,
+            role,
+            token_hash,
+            expires_at,
+            now,
+        )
     }
 
     fn enroll_device(
@@ -186,18 +193,35 @@ impl crate::store::Store for SqliteStore {
         expires_at: Timestamp,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        operators::start_session(&mut self.conn(), operator_id, device_id, session_hash, expires_at, now)
+        operators::start_session(
+            &mut self.conn(),
+            operator_id,
+            device_id,
+            session_hash,
+            expires_at,
+            now,
+        )
     }
 
     fn session(&self, session_hash: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
         operators::session(&self.conn(), session_hash, now)
     }
 
-    fn set_operator_disabled(&self, login: &str, disabled: bool, now: Timestamp) -> Result<(), StoreError> {
+    fn set_operator_disabled(
+        &self,
+        login: &str,
+        disabled: bool,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         operators::set_operator_disabled(&mut self.conn(), login, disabled, now)
     }
 
-    fn set_operator_password(&self, login: &str, password_hash: &str, now: Timestamp) -> Result<(), StoreError> {
+    fn set_operator_password(
+        &self,
+        login: &str,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         operators::set_operator_password(&mut self.conn(), login, password_hash, now)
     }
 

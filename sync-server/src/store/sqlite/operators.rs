@@ -18,7 +18,11 @@ pub(crate) fn add_operator(
 ) -> Result<Uuid, StoreError> {
     let tx = conn.transaction().map_err(backend)?;
     let exists: Option<String> = tx
-        .query_row("SELECT id FROM operators WHERE login = ?1", [&operator.login], |row| row.get(0))
+        .query_row(
+            "SELECT id FROM operators WHERE login = ?1",
+            [&operator.login],
+            |row| row.get(0),
+        )
         .optional()
         .map_err(backend)?;
     if exists.is_some() {
@@ -28,11 +32,17 @@ pub(crate) fn add_operator(
         ));
     }
     let center_known: Option<String> = tx
-        .query_row("SELECT id FROM centers WHERE id = ?1", [operator.center_id.to_string()], |row| row.get(0))
+        .query_row(
+            "SELECT id FROM centers WHERE id = ?1",
+            [operator.center_id.to_string()],
+            |row| row.get(0),
+        )
         .optional()
         .map_err(backend)?;
     if center_known.is_none() {
-        return Err(StoreError::NotFound { what: format!("center {}", operator.center_id) });
+        return Err(StoreError::NotFound {
+            what: format!("center {}", operator.center_id),
+        });
     }
     let id = Uuid::now_v7();
     tx.execute(
@@ -51,14 +61,22 @@ pub(crate) fn add_operator(
     let subject = id.to_string();
     audit::append(
         &tx,
-        &AuditEntry { actor: "admin-cli", action: "operator.add", subject: &subject, detail: operator.role.as_str() },
+        &AuditEntry {
+            actor: "admin-cli",
+            action: "operator.add",
+            subject: &subject,
+            detail: operator.role.as_str(),
+        },
         now,
     )?;
     tx.commit().map_err(backend)?;
     Ok(id)
 }
 
-pub(crate) fn operator_by_login(conn: &Connection, login: &str) -> Result<Option<Operator>, StoreError> {
+pub(crate) fn operator_by_login(
+    conn: &Connection,
+    login: &str,
+) -> Result<Option<Operator>, StoreError> {
     conn.query_row(
         "SELECT id, center_id, login, role, password_hash, failed_logins, locked_until, disabled
          FROM operators WHERE login = ?1",
@@ -109,7 +127,12 @@ pub(crate) fn record_login_failure(
         let subject = operator_id.to_string();
         audit::append(
             &tx,
-            &AuditEntry { actor: "login", action: "operator.lockout", subject: &subject, detail: "" },
+            &AuditEntry {
+                actor: "login",
+                action: "operator.lockout",
+                subject: &subject,
+                detail: "",
+            },
             now,
         )?;
         locked_until = Some(until);
@@ -132,8 +155,11 @@ pub(crate) fn start_session(
         [operator_id.to_string()],
     )
     .map_err(backend)?;
-    tx.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now.to_string()])
-        .map_err(backend)?;
+    tx.execute(
+        "DELETE FROM sessions WHERE expires_at <= ?1",
+        [now.to_string()],
+    )
+    .map_err(backend)?;
     tx.execute(
         "INSERT INTO sessions (token_hash, operator_id, device_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
         params![session_hash, operator_id.to_string(), device_id.to_string(), expires_at.to_string()],
@@ -142,7 +168,11 @@ pub(crate) fn start_session(
     tx.commit().map_err(backend)
 }
 
-pub(crate) fn session(conn: &Connection, session_hash: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
+pub(crate) fn session(
+    conn: &Connection,
+    session_hash: &str,
+    now: Timestamp,
+) -> Result<Option<Session>, StoreError> {
     let found = conn
         .query_row(
             "SELECT s.operator_id, o.center_id, o.role, s.expires_at, o.disabled
@@ -156,7 +186,8 @@ pub(crate) fn session(conn: &Connection, session_hash: &str, now: Timestamp) -> 
                     Session {
                         operator_id: parse_uuid(0, row.get(0)?)?,
                         center_id: parse_uuid(1, row.get(1)?)?,
-                        role: OperatorRole::parse(&role).ok_or_else(|| bad_value(2, "operator role"))?,
+                        role: OperatorRole::parse(&role)
+                            .ok_or_else(|| bad_value(2, "operator role"))?,
                         expires_at: parse_time(3, row.get(3)?)?,
                     },
                     disabled,
@@ -165,7 +196,8 @@ pub(crate) fn session(conn: &Connection, session_hash: &str, now: Timestamp) -> 
         )
         .optional()
         .map_err(backend)?;
-    Ok(found.and_then(|(session, disabled)| (!disabled && session.expires_at > now).then_some(session)))
+    Ok(found
+        .and_then(|(session, disabled)| (!disabled && session.expires_at > now).then_some(session)))
 }
 
 pub(crate) fn set_operator_disabled(
@@ -182,10 +214,24 @@ pub(crate) fn set_operator_disabled(
     )
     .map_err(backend)?;
     if disabled {
-        tx.execute("DELETE FROM sessions WHERE operator_id = ?1", [&id]).map_err(backend)?;
+        tx.execute("DELETE FROM sessions WHERE operator_id = ?1", [&id])
+            .map_err(backend)?;
     }
-    let action = if disabled { "operator.lock" } else { "operator.unlock" };
-    audit::append(&tx, &AuditEntry { actor: "admin-cli", action, subject: &id, detail: "" }, now)?;
+    let action = if disabled {
+        "operator.lock"
+    } else {
+        "operator.unlock"
+    };
+    audit::append(
+        &tx,
+        &AuditEntry {
+            actor: "admin-cli",
+            action,
+            subject: &id,
+            detail: "",
+        },
+        now,
+    )?;
     tx.commit().map_err(backend)
 }
 
@@ -202,18 +248,30 @@ pub(crate) fn set_operator_password(
         params![password_hash, id],
     )
     .map_err(backend)?;
-    tx.execute("DELETE FROM sessions WHERE operator_id = ?1", [&id]).map_err(backend)?;
+    tx.execute("DELETE FROM sessions WHERE operator_id = ?1", [&id])
+        .map_err(backend)?;
     audit::append(
         &tx,
-        &AuditEntry { actor: "admin-cli", action: "operator.reset_password", subject: &id, detail: "" },
+        &AuditEntry {
+            actor: "admin-cli",
+            action: "operator.reset_password",
+            subject: &id,
+            detail: "",
+        },
         now,
     )?;
     tx.commit().map_err(backend)
 }
 
 fn operator_id(conn: &Connection, login: &str) -> Result<String, StoreError> {
-    conn.query_row("SELECT id FROM operators WHERE login = ?1", [login], |row| row.get(0))
-        .optional()
-        .map_err(backend)?
-        .ok_or_else(|| StoreError::NotFound { what: format!("operator with login «{login}»") })
+    conn.query_row(
+        "SELECT id FROM operators WHERE login = ?1",
+        [login],
+        |row| row.get(0),
+    )
+    .optional()
+    .map_err(backend)?
+    .ok_or_else(|| StoreError::NotFound {
+        what: format!("operator with login «{login}»"),
+    })
 }

@@ -5,8 +5,7 @@
 //! still apply.
 
 use domain::sync::{
-    AckOutcome, Change, DeviceRole, EventAck, EventEnvelope, IssuedCode, LeaseGrant,
-    PullPage,
+    AckOutcome, Change, DeviceRole, EventAck, EventEnvelope, IssuedCode, LeaseGrant, PullPage,
 };
 use domain::ticket::{ServiceCategory, SEQUENCE_MAX, SEQUENCE_MIN};
 use jiff::civil::Date;
@@ -30,7 +29,10 @@ pub(crate) fn push(
     let mut acks = Vec::with_capacity(events.len());
     for event in events {
         let outcome = push_one(&mut tx, device, session, event, now)?;
-        acks.push(EventAck { id: event.id, outcome });
+        acks.push(EventAck {
+            id: event.id,
+            outcome,
+        });
     }
     tx.commit().map_err(backend)?;
     Ok(acks)
@@ -57,7 +59,10 @@ fn push_one(
             .map(|text| parse_json::<IssuedCode>(1, &text))
             .transpose()
             .map_err(backend)?;
-        return Ok(AckOutcome::Duplicate { seq: seq as u64, issued });
+        return Ok(AckOutcome::Duplicate {
+            seq: seq as u64,
+            issued,
+        });
     }
 
     let savepoint = tx.savepoint().map_err(backend)?;
@@ -82,17 +87,30 @@ fn push_one(
             savepoint.commit().map_err(backend)?;
             Ok(AckOutcome::Applied { seq, issued })
         }
-        Err(Rejection::Rule { code, message, current_state }) => {
+        Err(Rejection::Rule {
+            code,
+            message,
+            current_state,
+        }) => {
             // Dropping the savepoint without commit rolls back this event only.
             drop(savepoint);
             tracing::info!(event_id = %event.id, kind = event.kind.name(), code = %code, "event rejected");
-            Ok(AckOutcome::Rejected { code, message, current_state })
+            Ok(AckOutcome::Rejected {
+                code,
+                message,
+                current_state,
+            })
         }
         Err(Rejection::Store(err)) => Err(err),
     }
 }
 
-pub(crate) fn pull(conn: &Connection, center_id: Uuid, cursor: u64, limit: u32) -> Result<PullPage, StoreError> {
+pub(crate) fn pull(
+    conn: &Connection,
+    center_id: Uuid,
+    cursor: u64,
+    limit: u32,
+) -> Result<PullPage, StoreError> {
     let mut statement = conn
         .prepare_cached(
             "SELECT seq, device_id, body FROM events WHERE center_id = ?1 AND seq > ?2
@@ -100,20 +118,27 @@ pub(crate) fn pull(conn: &Connection, center_id: Uuid, cursor: u64, limit: u32) 
         )
         .map_err(backend)?;
     let rows = statement
-        .query_map(params![center_id.to_string(), cursor as i64, limit + 1], |row| {
-            let body: String = row.get(2)?;
-            Ok(Change {
-                seq: row.get::<_, i64>(0)? as u64,
-                device_id: parse_uuid(1, row.get(1)?)?,
-                event: parse_json(2, &body)?,
-            })
-        })
+        .query_map(
+            params![center_id.to_string(), cursor as i64, limit + 1],
+            |row| {
+                let body: String = row.get(2)?;
+                Ok(Change {
+                    seq: row.get::<_, i64>(0)? as u64,
+                    device_id: parse_uuid(1, row.get(1)?)?,
+                    event: parse_json(2, &body)?,
+                })
+            },
+        )
         .map_err(backend)?;
     let mut changes = rows.collect::<Result<Vec<_>, _>>().map_err(backend)?;
     let more = changes.len() > limit as usize;
     changes.truncate(limit as usize);
     let next_cursor = changes.last().map_or(cursor, |change| change.seq);
-    Ok(PullPage { changes, next_cursor, more })
+    Ok(PullPage {
+        changes,
+        next_cursor,
+        more,
+    })
 }
 
 pub(crate) fn grant_lease(
@@ -160,7 +185,13 @@ pub(crate) fn grant_lease(
         params![center, day_text, category.code(), u32::from(last) + 1],
     )
     .map_err(backend)?;
-    let grant = LeaseGrant { lease_id: Uuid::now_v7(), category, day, first, last };
+    let grant = LeaseGrant {
+        lease_id: Uuid::now_v7(),
+        category,
+        day,
+        first,
+        last,
+    };
     tx.execute(
         "INSERT INTO leases (id, center_id, device_id, day, category, first, last, granted_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
