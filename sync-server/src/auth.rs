@@ -4,9 +4,10 @@
 //! Every refusal is logged with the device id and the error code, never
 //! with the signature, the nonce or the key.
 //!
-//! NOTE: the nonce cache lives in memory. A request captured before a
-//! restart can be replayed once within the replay window after it; pushes
-//! are idempotent by event id, so such a replay stores nothing new.
+//! The nonce cache lives in memory, so a restart forgets it. To keep a
+//! request captured before the restart from being replayed after it,
+//! requests stamped before the server started are refused; a device whose
+//! clock runs behind is refused only for that lag after a restart.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -113,6 +114,14 @@ pub async fn authenticate(
                  Проверьте часы устройства.",
                 timestamp - now
             ),
+        ));
+    }
+
+    if timestamp < state.started_at {
+        return Err(refuse(
+            Some(device_id),
+            "auth.clock_skew",
+            "Время запроса раньше запуска сервера. Проверьте часы устройства и повторите запрос.",
         ));
     }
 

@@ -53,12 +53,16 @@ pub struct AppState {
     pub changes: Arc<watch::Sender<u64>>,
     pub nonces: Arc<NonceCache>,
     pub metrics: Arc<Metrics>,
+    /// Unix second the state was built; older signed requests are refused.
+    pub started_at: i64,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, limits: Limits) -> Self {
         let (changes, _) = watch::channel(0);
+        let started_at = clock.now().as_second();
         AppState {
+            started_at,
             store,
             clock,
             limits: Arc::new(limits),

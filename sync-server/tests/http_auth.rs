@@ -201,6 +201,7 @@ async fn replayed_request_is_refused() {
 async fn timestamp_outside_window_is_refused() {
     let harness = Harness::new();
     let kiosk = harness.enroll(DeviceRole::Kiosk).await;
+    harness.clock.advance(jiff::SignedDuration::from_mins(10));
     let stale = harness.now().as_second() - 301;
     let answer = harness
         .send(signed_request(
@@ -229,4 +230,24 @@ async fn timestamp_outside_window_is_refused() {
         ))
         .await;
     assert_eq!(answer.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn request_from_before_start_is_refused() {
+    let harness = Harness::new();
+    let kiosk = harness.enroll(DeviceRole::Kiosk).await;
+    let before_start = harness.now().as_second() - 1;
+    let answer = harness
+        .send(signed_request(
+            &kiosk,
+            "GET",
+            "/v1/sync/pull",
+            None,
+            None,
+            before_start,
+            &secrets::random_token(16),
+        ))
+        .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.body["code"], "auth.clock_skew");
 }

@@ -88,7 +88,11 @@ fn start(database: &Path) -> Server {
         }
     });
     // The server owns the child from here, so a failed wait below kills it.
-    let mut server = Server { child, address: "127.0.0.1:0".parse().unwrap(), log };
+    let mut server = Server {
+        child,
+        address: "127.0.0.1:0".parse().unwrap(),
+        log,
+    };
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let line = server

@@ -119,7 +119,11 @@ pub(crate) fn pull(
         .map_err(backend)?;
     let rows = statement
         .query_map(
-            params![center_id.to_string(), cursor as i64, limit + 1],
+            params![
+                center_id.to_string(),
+                i64::try_from(cursor).unwrap_or(i64::MAX),
+                limit + 1
+            ],
             |row| {
                 let body: String = row.get(2)?;
                 Ok(Change {
