@@ -6,7 +6,7 @@
 //! - [`routes`]: the HTTP API, built by [`routes::app`] so tests can drive it
 //!   without a socket.
 //! - [`auth`]: device request verification (HMAC and replay window).
-//! - [`serve`]: listener, TLS-less serving and the shutdown path.
+//! - [`serve`]: listener, optional TLS and the shutdown path.
 //! - [`cli`]: the `sync-server` command line (serve and administration).
 //!
 //! Rules about states, ticket numbers and passwords come from `domain`;

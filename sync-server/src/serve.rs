@@ -1,4 +1,5 @@
-//! Running the HTTP server and its one shutdown path.
+//! Running the HTTP server (HTTPS with rustls when a certificate is given)
+//! and its one shutdown path.
 //!
 //! On SIGTERM or Ctrl-C the listener stops accepting, in-flight requests
 //! get `shutdown_grace` to finish (a long-polling pull may be cut short),
@@ -11,8 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum_server::tls_rustls::RustlsConfig;
 use domain::clock::SystemClock;
-use tokio::sync::Notify;
 
 use crate::state::{AppState, Limits};
 use crate::store::sqlite::{Durability, SqliteStore};
@@ -25,6 +26,8 @@ pub struct ServeOptions {
     pub listen: SocketAddr,
     pub durability: Durability,
     pub shutdown_grace: Duration,
+    /// PEM certificate chain and private key; plain HTTP when `None`.
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 /// Opens the database, serves until a shutdown signal and checkpoints.
@@ -38,35 +41,57 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
     let store: Arc<dyn Store> = Arc::new(store);
     let state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), Limits::default());
 
-    let listener = tokio::net::TcpListener::bind(options.listen)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot listen on {}; is another server using the port?",
-                options.listen
-            )
-        })?;
+    let listener = std::net::TcpListener::bind(options.listen).with_context(|| {
+        format!(
+            "cannot listen on {}; is another server using the port?",
+            options.listen
+        )
+    })?;
+    listener
+        .set_nonblocking(true)
+        .context("making the listener non-blocking")?;
     let address = listener.local_addr().context("reading the bound address")?;
-    tracing::info!(%address, database = %options.database.display(), "sync server listening");
 
-    let stopping = Arc::new(Notify::new());
-    let signal = Arc::clone(&stopping);
-    let server = axum::serve(listener, crate::app(state)).with_graceful_shutdown(async move {
-        wait_for_signal().await;
-        tracing::info!("shutdown requested; no new connections are accepted");
-        signal.notify_one();
-    });
-    let server = std::future::IntoFuture::into_future(server);
-    tokio::pin!(server);
-
+    // The handle stops the accept loop on a signal and closes connections
+    // still open after the grace period.
+    let handle = axum_server::Handle::new();
+    let signal_handle = handle.clone();
     let grace = options.shutdown_grace;
-    tokio::select! {
-        result = &mut server => result.context("serving HTTP failed")?,
-        () = async {
-            stopping.notified().await;
-            tokio::time::sleep(grace).await;
-        } => {
-            tracing::warn!(grace_secs = grace.as_secs(), "in-flight requests did not finish in time; closing them");
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!(
+            grace_secs = grace.as_secs(),
+            "shutdown requested; no new connections are accepted"
+        );
+        signal_handle.graceful_shutdown(Some(grace));
+    });
+
+    let service = crate::app(state).into_make_service();
+    match &options.tls {
+        Some((certificate, key)) => {
+            let config = RustlsConfig::from_pem_file(certificate, key)
+                .await
+                .with_context(|| {
+                    format!(
+                        "cannot load the TLS certificate {} or key {}; both must be PEM files",
+                        certificate.display(),
+                        key.display()
+                    )
+                })?;
+            tracing::info!(%address, tls = true, database = %options.database.display(), "sync server listening");
+            axum_server::from_tcp_rustls(listener, config)?
+                .handle(handle)
+                .serve(service)
+                .await
+                .context("serving HTTPS failed")?;
+        }
+        None => {
+            tracing::info!(%address, tls = false, database = %options.database.display(), "sync server listening");
+            axum_server::from_tcp(listener)?
+                .handle(handle)
+                .serve(service)
+                .await
+                .context("serving HTTP failed")?;
         }
     }
 

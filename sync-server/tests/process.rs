@@ -63,6 +63,10 @@ impl Drop for Server {
 }
 
 fn start(database: &Path) -> Server {
+    start_with(database, &[])
+}
+
+fn start_with(database: &Path, extra: &[&str]) -> Server {
     let mut child = Command::new(BINARY)
         .args(["--database"])
         .arg(database)
@@ -73,6 +77,7 @@ fn start(database: &Path) -> Server {
             "--shutdown-grace-secs",
             "5",
         ])
+        .args(extra)
         .env("RUST_LOG", "info")
         .stderr(Stdio::piped())
         .spawn()
@@ -456,4 +461,62 @@ async fn kill_during_pushes_loses_nothing() {
     }
     assert!(acked_ids.len() >= 800);
     drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_https_with_given_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (database, _) = setup(dir.path());
+    let certificate = dir.path().join("cert.pem");
+    let key = dir.path().join("key.pem");
+    let generated = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+        ])
+        .args([
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+            "-addext",
+            "basicConstraints=critical,CA:FALSE",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&certificate)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(generated.success());
+
+    let server = start_with(
+        &database,
+        &[
+            "--tls-cert",
+            certificate.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    let root = reqwest::Certificate::from_pem(&std::fs::read(&certificate).unwrap()).unwrap();
+    let client = reqwest::Client::builder()
+        .tls_certs_only([root])
+        .resolve("localhost", server.address)
+        .build()
+        .unwrap();
+    let url = format!("https://localhost:{}/healthz", server.address.port());
+    let health: Value = client.get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(health, json!({"status": "ok"}));
+
+    let plain = reqwest::get(format!("http://{}/healthz", server.address)).await;
+    assert!(plain.is_err() || !plain.unwrap().status().is_success());
 }

@@ -66,6 +66,12 @@ pub struct ServeArgs {
     /// Seconds in-flight requests get to finish after a shutdown signal.
     #[arg(long, default_value_t = 10)]
     pub shutdown_grace_secs: u64,
+    /// PEM certificate chain; serves HTTPS together with --tls-key.
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,6 +185,7 @@ fn serve(database: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         listen: args.listen,
         durability: args.durability,
         shutdown_grace: std::time::Duration::from_secs(args.shutdown_grace_secs),
+        tls: args.tls_cert.zip(args.tls_key),
     }))
 }
 
