@@ -4,7 +4,7 @@
 //! Every refusal is logged with the device id and the error code, never
 //! with the signature, the nonce or the key.
 //!
-//! The nonce cache lives in memory, so a restart forgets it. To keep a
+//! The nonce cache lives in memory, so a restart loses it. To keep a
 //! request captured before the restart from being replayed after it,
 //! requests stamped before the server started are refused; a device whose
 //! clock runs behind is refused only for that lag after a restart.
@@ -62,7 +62,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, ApiError> {
 }
 
 fn refuse(device_id: Option<Uuid>, code: &str, message: impl Into<String>) -> ApiError {
-    tracing::warn!(device_id = ?device_id, code, "device request refused");
+    tracing::warn!(device_id = ?device_id, code, "device request rejected");
     ApiError::unauthorized(code, message)
 }
 

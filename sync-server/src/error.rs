@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 use crate::store::StoreError;
 
-/// An answer other than success.
+/// An error response: HTTP status, stable code and a message for a person.
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -64,8 +64,8 @@ impl ApiError {
         ApiError::new(StatusCode::FORBIDDEN, code, message)
     }
 
-    /// A failure on the server's side. `detail` goes to the log, not to
-    /// the client, because it may name paths or SQL.
+    /// Builds a 500 response and logs `detail`, which stays out of the
+    /// response because it may name paths or SQL.
     pub fn internal(detail: &dyn std::fmt::Display) -> Self {
         tracing::error!(cause = %detail, "request failed on the server side");
         ApiError::new(
@@ -109,7 +109,7 @@ impl IntoResponse for ApiError {
         if self.status.is_client_error() {
             // The code is enough to follow a client mistake in the log; the
             // message may quote what the client sent.
-            tracing::info!(status = self.status.as_u16(), code = %self.body.code, "request refused");
+            tracing::info!(status = self.status.as_u16(), code = %self.body.code, "request rejected");
         }
         (self.status, Json(*self.body)).into_response()
     }

@@ -1,8 +1,8 @@
 //! Okno's sync server: the central record that kiosks and operator consoles
 //! sync with.
 //!
-//! - [`store`]: the storage interface and its SQLite implementation; only
-//!   this crate knows the schema.
+//! - [`store`]: the storage interface and its SQLite implementation; no other
+//!   crate sees the schema.
 //! - [`routes`]: the HTTP API, built by [`routes::app`] so tests can drive it
 //!   without a socket.
 //! - [`auth`]: device request verification (HMAC and replay window).

@@ -19,7 +19,7 @@ use crate::state::{AppState, Limits};
 use crate::store::sqlite::{Durability, SqliteStore};
 use crate::store::Store;
 
-/// What `sync-server serve` needs.
+/// Options of `sync-server serve`.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub database: PathBuf,

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::store::{Store, StoreError};
 
-/// Tunable limits. [`Limits::default`] holds the production values.
+/// Tunable limits. [`Limits::default`] contains the production values.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Largest request body accepted, in bytes.

@@ -127,7 +127,7 @@ async fn confirm_issues_code_and_confirms_account() {
     assert_eq!(code.len(), 6);
     assert_eq!(answer.body["issued"]["expires_at"], "2026-12-07T06:00:00Z");
 
-    // A console that lost the answer pushes again and gets the same code.
+    // A console that lost the response pushes again and gets the same code.
     let again = harness
         .signed(
             &console,

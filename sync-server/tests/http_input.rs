@@ -1,4 +1,4 @@
-//! Bad input answers 4xx with a stable code, never 500; the OpenAPI file
+//! Bad input gets 4xx with a stable code, never 500; the OpenAPI file
 //! served is the one in the repository and lists every route.
 
 mod common;

@@ -326,3 +326,32 @@ async fn lease_count_is_checked() {
     assert_eq!(console_lease.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(console_lease.body["code"], "lease.kiosk_only");
 }
+
+#[tokio::test]
+async fn kiosks_do_not_pull_visitor_data() {
+    let harness = Harness::new();
+    let kiosk = harness.enroll(DeviceRole::Kiosk).await;
+    let console = harness.enroll(DeviceRole::Operator).await;
+    harness.submit_request(&kiosk).await;
+
+    let kinds = |page: &serde_json::Value| -> Vec<String> {
+        page["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|change| change["event"]["kind"]["type"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let on_console = harness
+        .signed(&console, "GET", "/v1/sync/pull", None, None)
+        .await;
+    assert_eq!(
+        kinds(&on_console.body),
+        vec!["ticket_issued", "request_submitted"]
+    );
+    let on_kiosk = harness
+        .signed(&kiosk, "GET", "/v1/sync/pull", None, None)
+        .await;
+    assert_eq!(kinds(&on_kiosk.body), vec!["ticket_issued"]);
+    assert_eq!(on_kiosk.body["next_cursor"], 1);
+}

@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use domain::sync::auth::HEADER_SESSION;
+use domain::sync::DeviceRole;
 use domain::sync::{
     AckOutcome, EventAck, EventEnvelope, PullPage, PushAck, PushBatch, MAX_PULL_LIMIT,
     MAX_PULL_WAIT_SECS, MAX_PUSH_EVENTS,
@@ -192,13 +193,18 @@ pub async fn pull(
         .with_field("wait", format!("0..={MAX_PULL_WAIT_SECS}")));
     }
 
+    // Kiosks only need tickets and calls; the visitor data of a request
+    // goes to operator consoles alone.
+    let with_visitor_data = device.role == DeviceRole::Operator;
     let deadline = Instant::now() + std::time::Duration::from_secs(query.wait.into());
     let mut receiver = state.changes.subscribe();
     loop {
         receiver.borrow_and_update();
         let center = device.center_id;
         let page = state
-            .run_store(move |store| store.pull(center, query.cursor, query.limit))
+            .run_store(move |store| {
+                store.pull(center, query.cursor, query.limit, with_visitor_data)
+            })
             .await?;
         if !page.changes.is_empty() || query.wait == 0 {
             return Ok(Json(page));

@@ -165,8 +165,16 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<Vec<EventAck>, StoreError>;
 
-    /// Returns up to `limit` changes of `center_id` after `cursor`.
-    fn pull(&self, center_id: Uuid, cursor: u64, limit: u32) -> Result<PullPage, StoreError>;
+    /// Returns up to `limit` changes of `center_id` after `cursor`. Without
+    /// `with_visitor_data`, submitted requests (which carry the visitor's
+    /// personal data) are left out.
+    fn pull(
+        &self,
+        center_id: Uuid,
+        cursor: u64,
+        limit: u32,
+        with_visitor_data: bool,
+    ) -> Result<PullPage, StoreError>;
 
     /// Grants a block of ticket numbers on `day` to a kiosk.
     fn grant_lease(

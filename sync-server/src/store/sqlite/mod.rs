@@ -1,9 +1,9 @@
 //! The SQLite store: one database file in WAL mode, one connection behind a
 //! mutex.
 //!
-//! N.B. A single connection serializes every call. Writes in SQLite are
-//! serialized anyway, and each push is one short transaction; reads could
-//! move to a second connection if pulls ever queue behind pushes.
+//! N.B. A single connection serializes every call. SQLite serializes
+//! writes anyway, and each push is one short transaction. Reads could move
+//! to a second connection if pulls ever queue behind pushes.
 
 mod admin;
 mod apply;
@@ -28,7 +28,7 @@ use crate::store::{
 };
 use migrations::backend;
 
-/// How hard SQLite pushes a commit to disk.
+/// Commit durability, set as SQLite's `PRAGMA synchronous`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Durability {
     /// `synchronous=FULL`: a commit survives a power loss.
@@ -147,8 +147,14 @@ impl crate::store::Store for SqliteStore {
         sync::push(&mut self.conn(), device, session, events, now)
     }
 
-    fn pull(&self, center_id: Uuid, cursor: u64, limit: u32) -> Result<PullPage, StoreError> {
-        sync::pull(&self.conn(), center_id, cursor, limit)
+    fn pull(
+        &self,
+        center_id: Uuid,
+        cursor: u64,
+        limit: u32,
+        with_visitor_data: bool,
+    ) -> Result<PullPage, StoreError> {
+        sync::pull(&self.conn(), center_id, cursor, limit, with_visitor_data)
     }
 
     fn grant_lease(

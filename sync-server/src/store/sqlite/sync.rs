@@ -110,10 +110,18 @@ pub(crate) fn pull(
     center_id: Uuid,
     cursor: u64,
     limit: u32,
+    with_visitor_data: bool,
 ) -> Result<PullPage, StoreError> {
+    // The kind filter is a bound parameter: '' excludes nothing.
+    let excluded_kind = if with_visitor_data {
+        ""
+    } else {
+        "request_submitted"
+    };
     let mut statement = conn
         .prepare_cached(
-            "SELECT seq, device_id, body FROM events WHERE center_id = ?1 AND seq > ?2
+            "SELECT seq, device_id, body FROM events
+             WHERE center_id = ?1 AND seq > ?2 AND kind != ?4
              ORDER BY seq LIMIT ?3",
         )
         .map_err(backend)?;
@@ -122,7 +130,8 @@ pub(crate) fn pull(
             params![
                 center_id.to_string(),
                 i64::try_from(cursor).unwrap_or(i64::MAX),
-                limit + 1
+                limit + 1,
+                excluded_kind
             ],
             |row| {
                 let body: String = row.get(2)?;
