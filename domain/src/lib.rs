@@ -10,3 +10,7 @@
 pub mod field;
 
 pub use field::{Field, FieldError, FieldRule, Lang};
+pub mod account;
+pub mod clock;
+pub mod request;
+pub mod ticket;
