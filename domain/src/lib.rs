@@ -10,3 +10,5 @@
 pub mod field;
 
 pub use field::{Field, FieldError, FieldRule, Lang};
+pub mod snils;
+mod text;
