@@ -12,3 +12,6 @@ pub mod field;
 pub use field::{Field, FieldError, FieldRule, Lang};
 pub mod snils;
 mod text;
+pub mod inn;
+pub mod snils;
+mod text;
