@@ -15,3 +15,7 @@ mod text;
 pub mod inn;
 pub mod snils;
 mod text;
+pub mod inn;
+pub mod passport;
+pub mod snils;
+mod text;
