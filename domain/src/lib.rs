@@ -19,3 +19,8 @@ pub mod inn;
 pub mod passport;
 pub mod snils;
 mod text;
+pub mod inn;
+pub mod passport;
+pub mod phone;
+pub mod snils;
+mod text;
