@@ -22,3 +22,4 @@ mod text;
 pub mod ticket;
 
 pub use field::{Field, FieldError, FieldRule, Lang};
+pub mod sync;
