@@ -29,7 +29,7 @@ pub struct EventEnvelope {
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum EventKind {
     /// A visitor finished the kiosk flow; the request waits for an operator.
-    RequestSubmitted(RequestSubmitted),
+    RequestSubmitted(Box<RequestSubmitted>),
     /// A kiosk printed (or showed) a ticket from its leased block.
     TicketIssued(TicketIssued),
     TicketCalled(TicketCalled),
