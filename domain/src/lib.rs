@@ -12,6 +12,8 @@ pub mod field;
 pub use field::{Field, FieldError, FieldRule, Lang};
 pub mod account;
 pub mod clock;
+pub mod confirmation_code;
+pub mod one_time_code;
 pub mod password;
 pub mod request;
 pub mod ticket;
