@@ -48,10 +48,12 @@ impl fmt::Display for WindowNumber {
 }
 
 /// Where an operator sends a visitor who needs someone else.
+///
+/// Serialized as `{"window":5}` or `{"service":"other_services"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "to", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum RedirectTarget {
-    /// A particular window; only that window calls the ticket again.
+    /// A particular window. Only that window calls the ticket again.
     Window(WindowNumber),
     /// Another service's queue; any window serving it calls the ticket.
     Service(ServiceCategory),
