@@ -218,8 +218,8 @@ impl RequestAction {
 
 /// An action that the request's current state does not allow.
 ///
-/// The server answers it with 409 Conflict: the request exists, but another
-/// station or operator has already moved it.
+/// The server returns it with 409 Conflict, because the request exists but
+/// another station or operator has already moved it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("cannot {action} a request that is {state}; reload the request and check its status")]
 pub struct TransitionError {
@@ -230,7 +230,7 @@ pub struct TransitionError {
 }
 
 impl TransitionError {
-    /// The stable code for this error in API answers.
+    /// The stable code for this error in API responses.
     pub const CODE: &'static str = "request.invalid_transition";
 
     /// Returns the message an operator reads.

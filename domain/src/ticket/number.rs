@@ -3,7 +3,7 @@
 //!
 //! Numbers run from 001 to 999 within a category. Keeping them unique per
 //! center per day (a counter that restarts each morning) is the station's
-//! and the server's job; [`TicketNumber::next`] only says what follows.
+//! and the server's job; [`TicketNumber::next`] only returns the number that follows.
 
 use std::fmt;
 use std::str::FromStr;

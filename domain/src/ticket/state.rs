@@ -47,7 +47,7 @@ impl fmt::Display for WindowNumber {
     }
 }
 
-/// Where an operator sends a visitor who needs someone else.
+/// The window or service an operator sends a visitor to.
 ///
 /// Serialized as `{"window":5}` or `{"service":"other_services"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -223,8 +223,8 @@ impl TicketAction {
 
 /// An action that the ticket's current state does not allow.
 ///
-/// The server answers it with 409 Conflict: another window has already
-/// moved the ticket.
+/// The server returns it with 409 Conflict, because another window has
+/// already moved the ticket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("cannot {action} a ticket that is {state}; reload the queue")]
 pub struct TransitionError {
@@ -235,7 +235,7 @@ pub struct TransitionError {
 }
 
 impl TransitionError {
-    /// The stable code for this error in API answers.
+    /// The stable code for this error in API responses.
     pub const CODE: &'static str = "ticket.invalid_transition";
 
     /// Returns the message an operator reads.
