@@ -14,6 +14,7 @@ use rand_core::CryptoRng;
 use serde::{Deserialize, Serialize};
 
 use crate::field::{Field, FieldRule, Lang};
+use crate::text::display_via_rule;
 
 /// The number of characters in a code.
 pub const CODE_LENGTH: usize = 6;
@@ -146,13 +147,16 @@ impl From<ConfirmationCode> for String {
 
 /// Typed text that is not a confirmation code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "error", rename_all = "snake_case")]
+#[serde(tag = "rule", rename_all = "snake_case")]
 pub enum ConfirmationCodeError {
-    #[error("the confirmation code has {chars} characters; expected {CODE_LENGTH}")]
+    /// Not [`CODE_LENGTH`] characters once spaces, hyphens and dashes are
+    /// removed; `chars` is how many there were.
     Length { chars: usize },
-    #[error("the confirmation code contains a character that no code uses")]
+    /// A character outside [`ALPHABET`] and its Cyrillic twins.
     Character,
 }
+
+display_via_rule!(ConfirmationCodeError);
 
 impl FieldRule for ConfirmationCodeError {
     fn field(&self) -> Field {

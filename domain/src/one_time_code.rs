@@ -15,6 +15,7 @@ use rand_core::CryptoRng;
 use serde::{Deserialize, Serialize};
 
 use crate::field::{Field, FieldRule, Lang};
+use crate::text::display_via_rule;
 
 /// The number of digits in a code.
 pub const CODE_LENGTH: usize = 6;
@@ -110,19 +111,21 @@ impl From<OneTimeCode> for String {
 
 /// A reason an entered code is rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "error", rename_all = "snake_case")]
+#[serde(tag = "rule", rename_all = "snake_case")]
 pub enum OneTimeCodeError {
-    #[error("the code is not {CODE_LENGTH} digits")]
+    /// The entry is not [`CODE_LENGTH`] digits.
     Format,
-    #[error("the code is wrong; {attempts_left} attempt(s) left")]
+    /// The code is wrong, and `attempts_left` more entries are allowed.
     Wrong { attempts_left: u8 },
-    #[error("the code was entered wrong too many times; request a new code")]
+    /// The last allowed attempt was wrong, so a new code is needed.
     Exhausted,
-    #[error("the code has expired; request a new code")]
+    /// The code is past its validity.
     Expired,
-    #[error("the code has already been used; request a new code")]
+    /// The code was already accepted once.
     AlreadyUsed,
 }
+
+display_via_rule!(OneTimeCodeError);
 
 impl FieldRule for OneTimeCodeError {
     fn field(&self) -> Field {

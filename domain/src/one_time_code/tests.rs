@@ -260,7 +260,7 @@ fn json_forms() {
     );
     assert_eq!(
         serde_json::to_string(&OneTimeCodeError::Wrong { attempts_left: 1 }).unwrap(),
-        r#"{"error":"wrong","attempts_left":1}"#
+        r#"{"rule":"wrong","attempts_left":1}"#
     );
     assert_eq!(
         serde_json::to_string(&OneTimeCode::parse("000123").unwrap()).unwrap(),

@@ -202,7 +202,7 @@ impl From<RejectReason> for RejectReasonParts {
 
 /// A reject reason the operator has to correct before rejecting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "error", rename_all = "snake_case")]
+#[serde(tag = "rule", rename_all = "snake_case")]
 pub enum RejectReasonError {
     #[error("the reject reason \"other\" requires a comment; describe the reason")]
     CommentMissing,

@@ -138,7 +138,7 @@ impl From<TicketNumber> for String {
 
 /// Text that is not a ticket number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "error", rename_all = "snake_case")]
+#[serde(tag = "rule", rename_all = "snake_case")]
 pub enum TicketNumberError {
     #[error("the ticket number is empty; expected a letter and three digits such as П-042")]
     Empty,
