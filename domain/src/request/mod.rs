@@ -2,11 +2,12 @@
 //! the kiosk that creates it to the operator who confirms or rejects it.
 //!
 //! ```text
-//! Waiting ──take──▶ InProgress ──confirm──▶ Confirmed
-//!    ▲                  │ │ └───reject────▶ Rejected { reason }
-//!    └─────release──────┘ │
-//! Waiting | InProgress ──cancel──▶ Cancelled
-//! Waiting | InProgress ──no_show─▶ NoShow
+//! Waiting ──────────────take──────────▶ InProgress
+//! InProgress ───────────release───────▶ Waiting
+//! InProgress ───────────confirm───────▶ Confirmed
+//! InProgress ───────────reject────────▶ Rejected { reason }
+//! Waiting | InProgress ─cancel────────▶ Cancelled
+//! Waiting | InProgress ─mark_no_show──▶ NoShow
 //! ```
 //!
 //! [`RequestState::apply`] is the only way to move a request: it returns the

@@ -2,16 +2,16 @@
 //! operator's window.
 //!
 //! ```text
-//! Issued ──call──▶ Called ──start_serving──▶ Serving ──finish──▶ Done
-//!   ▲                │ ▲ recall                │
-//!   │                │ └─┘                     │
-//!   │                └──mark_no_show──▶ NoShow │
-//!   │      Called | Serving ──postpone──▶ Postponed { remaining }
-//!   │      Called | Serving ──redirect──▶ Redirected { to }
-//!   └── Postponed and Redirected wait again and are called like Issued
+//! Issued | Postponed | Redirected ──call──────────▶ Called { recalls: 0 }
+//! Called ─────────────────────────recall─────────▶ Called { recalls + 1 }
+//! Called ─────────────────────────start_serving──▶ Serving
+//! Called ─────────────────────────mark_no_show───▶ NoShow
+//! Serving ────────────────────────finish─────────▶ Done
+//! Called | Serving ───────────────postpone───────▶ Postponed { remaining }
+//! Called | Serving ───────────────redirect───────▶ Redirected { to }
 //! ```
 //!
-//! Issued, Postponed and Redirected are the waiting states; Done and NoShow
+//! Issued, Postponed and Redirected are the waiting states. Done and NoShow
 //! are final. [`TicketState::apply`] returns the next state or a
 //! [`TransitionError`] and never changes the state it is called on.
 
