@@ -9,12 +9,15 @@
 
 pub mod account;
 pub mod clock;
+pub mod confirmation_code;
 pub mod date;
 pub mod email;
 pub mod field;
 pub mod inn;
 pub mod name;
+pub mod one_time_code;
 pub mod passport;
+pub mod password;
 pub mod phone;
 pub mod request;
 pub mod snils;
