@@ -14,15 +14,19 @@ use hardware::printer::virtual_printer::VirtualPrinter;
 
 /// Renders every document for `profile` into its own directory and returns
 /// (document, PNG path) pairs.
-fn render_documents(profile: &hardware::printer::Profile, dir_name: &str) -> Vec<(&'static str, std::path::PathBuf)> {
+fn render_documents(
+    profile: &hardware::printer::Profile,
+    dir_name: &str,
+) -> Vec<(&'static str, std::path::PathBuf)> {
     let dir = output_dir(dir_name);
-    let printer = VirtualPrinter::new(profile.clone(), dir.clone()).unwrap();
+    let printer =
+        VirtualPrinter::new(profile.clone(), dir.clone()).expect("fonts-dejavu-core is installed");
     documents(profile)
         .into_iter()
         .map(|(document, job)| {
-            let path = printer.print(job.as_bytes()).unwrap();
+            let path = printer.print(job.as_bytes()).expect("the job renders");
             let target = dir.join(format!("{document}.png"));
-            std::fs::rename(&path, &target).unwrap();
+            std::fs::rename(&path, &target).expect("the PNG is renamed");
             (document, target)
         })
         .collect()
@@ -34,7 +38,11 @@ fn render_keeps_paper_width() {
         let profile = profile(name);
         for (document, path) in render_documents(&profile, &format!("width-{name}")) {
             let image = image::open(&path).unwrap();
-            assert_eq!(image.width(), u32::from(profile.width_dots), "{name} {document}");
+            assert_eq!(
+                image.width(),
+                u32::from(profile.width_dots),
+                "{name} {document}"
+            );
         }
     }
 }
@@ -46,8 +54,16 @@ fn ticket_qr_decodes_independently() {
             let profile = profile_with_native_qr(name, native_qr);
             let rendered = render_documents(&profile, &format!("qr-{name}-{native_qr}"));
             let (_, ticket_png) = &rendered[0];
-            assert_eq!(rqrr_decode(ticket_png), [ticket_payload()], "{name} native={native_qr}");
-            assert_eq!(zbar_decode(ticket_png), [ticket_payload()], "{name} native={native_qr}");
+            assert_eq!(
+                rqrr_decode(ticket_png),
+                [ticket_payload()],
+                "{name} native={native_qr}"
+            );
+            assert_eq!(
+                zbar_decode(ticket_png),
+                [ticket_payload()],
+                "{name} native={native_qr}"
+            );
 
             let (_, test_png) = &rendered[3];
             assert_eq!(rqrr_decode(test_png), [TestPage::qr_data(&profile)]);
@@ -65,7 +81,8 @@ fn ticket_payload_verifies_after_scan() {
     let scanned = zbar_decode(&rendered[0].1);
     let key = TicketQrKey::new(TEST_KEY).unwrap();
     let now = jiff::Timestamp::from_second(1_796_393_100 + 600).unwrap();
-    let ticket = TicketQr::verify(&scanned[0], &key, now, jiff::SignedDuration::from_hours(12)).unwrap();
+    let ticket =
+        TicketQr::verify(&scanned[0], &key, now, jiff::SignedDuration::from_hours(12)).unwrap();
     assert_eq!(ticket.center.as_str(), "MFC-77-014");
 }
 
@@ -98,7 +115,10 @@ fn ticket_lines_decode_to_intended_text() {
 fn center_name_replacements_on_paper() {
     let profile = profile("generic-80");
     let page = decode(ticket().to_job(&profile).unwrap().as_bytes(), &profile);
-    assert_eq!(page.text_lines()[0], "МФЦ \"Мои документы\" района Хамовники");
+    assert_eq!(
+        page.text_lines()[0],
+        "МФЦ \"Мои документы\" района Хамовники"
+    );
 }
 
 #[test]
@@ -113,7 +133,10 @@ fn test_page_prints_every_letter() {
         let lines = page.text_lines();
         assert!(lines.contains(&"8x АБВГДЕЖЗИЙКЛМНОП".to_string()), "{name}");
         assert!(lines.contains(&"Ex рстуфхцчшщъыьэюя".to_string()), "{name}");
-        assert!(lines.contains(&"Замены: \"\" - - \"\" руб. N ?".to_string()), "{name}");
+        assert!(
+            lines.contains(&"Замены: \"\" - - \"\" руб. N ?".to_string()),
+            "{name}"
+        );
     }
 }
 
@@ -140,7 +163,9 @@ fn long_fields_wrap_and_truncate() {
     for line in page.text_lines() {
         assert!(line.chars().count() <= 32, "{line}");
     }
-    assert!(page.text_lines().contains(&"ЭЛЕКТРОННАЯ-ОЧЕРЕДЬ-НОМЕР-000...".to_string()));
+    assert!(page
+        .text_lines()
+        .contains(&"ЭЛЕКТРОННАЯ-ОЧЕРЕДЬ-НОМЕР-000...".to_string()));
 }
 
 #[test]
@@ -151,8 +176,15 @@ fn every_cyrillic_byte_is_inside_code_page() {
         let profile = profile(name);
         for (document, job) in documents(&profile) {
             let bytes = job.as_bytes();
-            assert_eq!(&bytes[..5], [0x1B, 0x40, 0x1B, 0x74, profile.code_page], "{document}");
-            assert!(!bytes.windows(3).any(|w| w == [0xD0, 0x9F, 0x2D]), "UTF-8 П- in {document}");
+            assert_eq!(
+                &bytes[..5],
+                [0x1B, 0x40, 0x1B, 0x74, profile.code_page],
+                "{document}"
+            );
+            assert!(
+                !bytes.windows(3).any(|w| w == [0xD0, 0x9F, 0x2D]),
+                "UTF-8 П- in {document}"
+            );
             let utf8_leads = bytes[5..]
                 .windows(2)
                 .filter(|pair| matches!(pair[0], 0xD0 | 0xD1) && (0x80..=0xBF).contains(&pair[1]))
@@ -184,5 +216,8 @@ fn decoder_rejects_qr_model_1() {
     let mut bytes = vec![0x1B, 0x40, 0x1B, 0x74, 17];
     bytes.extend([0x1D, 0x28, 0x6B, 4, 0, 49, 65, 49, 0]);
     let err = hardware::printer::virtual_printer::decode(&bytes, &profile).unwrap_err();
-    assert_eq!(err.problem, "QR model byte 49 selected; Okno prints only Model 2 (50)");
+    assert_eq!(
+        err.problem,
+        "QR model byte 49 selected; Okno prints only Model 2 (50)"
+    );
 }

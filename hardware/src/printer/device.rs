@@ -16,7 +16,7 @@ use tracing::{debug, warn};
 
 use crate::printer::escpos::Job;
 use crate::printer::profile::Profile;
-use crate::printer::status::{PrinterState, StatusBytes, QUERIES};
+use crate::printer::status::{embedded_queries, PrinterState, StatusBytes, QUERIES};
 use crate::printer::transport::{self, Reply, Transport};
 use crate::printer::uri::PrinterUri;
 
@@ -137,6 +137,8 @@ impl Printer {
     pub fn print(&self, job: &Job) -> Result<PrintReport, PrintError> {
         let uri = self.uri.to_string();
         let mut link = self.open()?;
+        link.discard_input()
+            .map_err(|source| self.link_error(source))?;
 
         let before = self.read_status(link.as_mut())?;
         if let Status::Known(state) = &before {
@@ -152,8 +154,7 @@ impl Printer {
         let sent = link
             .send(job.as_bytes())
             .map_err(|source| self.link_error(source))?;
-        link.discard_input()
-            .map_err(|source| self.link_error(source))?;
+        self.skip_embedded_replies(link.as_mut(), job.as_bytes())?;
         debug!(printer = %uri, bytes = job.as_bytes().len(), "job sent");
 
         let after = self.read_status(link.as_mut())?;
@@ -208,6 +209,26 @@ impl Printer {
             error_cause,
             paper,
         })))
+    }
+
+    /// Reads and drops the replies to `DLE EOT n` sequences inside the job
+    /// (see [`embedded_queries`]), so they are not taken for the replies to
+    /// the status queries after it. A printer that ignores such sequences
+    /// costs one status timeout per sequence.
+    fn skip_embedded_replies(
+        &self,
+        link: &mut dyn Transport,
+        job: &[u8],
+    ) -> Result<(), PrintError> {
+        for _ in 0..embedded_queries(job) {
+            let reply = link
+                .read_reply(self.status_timeout)
+                .map_err(|source| self.link_error(source))?;
+            if reply != Reply::TimedOut {
+                debug!(printer = %self.uri, ?reply, "dropped a reply to DLE EOT inside the job");
+            }
+        }
+        Ok(())
     }
 
     fn link_error(&self, source: io::Error) -> PrintError {

@@ -20,6 +20,8 @@ use crate::printer::status::CLEAR;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FakeMode {
     Ready,
+    /// Ready, with the paper roll near its end.
+    PaperNearEnd,
     PaperOut,
     CoverOpen,
     /// Never answers.
@@ -36,6 +38,7 @@ impl FakeMode {
         let cover_open = [CLEAR | 0x08, CLEAR | 0x04, CLEAR, CLEAR];
         let table = match self {
             FakeMode::Ready => [CLEAR; 4],
+            FakeMode::PaperNearEnd => [CLEAR, CLEAR, CLEAR, CLEAR | 0x0C],
             FakeMode::PaperOut => paper_out,
             FakeMode::CoverOpen => cover_open,
             FakeMode::Silent => return None,

@@ -20,6 +20,15 @@ pub const CLEAR: u8 = 0x12;
 
 const FIXED_MASK: u8 = 0x93;
 
+/// Counts the `DLE EOT n` sequences inside `job`. Printers execute
+/// real-time commands wherever the bytes appear, raster data included, so
+/// each one makes the printer send a reply the host did not ask for.
+pub fn embedded_queries(job: &[u8]) -> usize {
+    job.windows(3)
+        .filter(|window| window[..2] == DLE_EOT && QUERIES.contains(&window[2]))
+        .count()
+}
+
 /// The four reply bytes of one reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatusBytes {
@@ -224,6 +233,15 @@ mod tests {
     fn cover_open_wins_over_paper_out() {
         let state = PrinterState::from_bytes(bytes(0x1A, 0x36, 0x12, 0x72));
         assert_eq!(state, PrinterState::CoverOpen);
+    }
+
+    #[test]
+    fn count_embedded_queries() {
+        assert_eq!(
+            embedded_queries(&[0x1D, 0x10, 0x04, 0x04, 0x10, 0x04, 0x09, 0x10, 0x04, 1]),
+            2
+        );
+        assert_eq!(embedded_queries(&[0x10, 0x04]), 0);
     }
 
     #[test]

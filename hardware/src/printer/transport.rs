@@ -40,14 +40,18 @@ pub trait Transport {
     /// Sends `bytes` as one job.
     fn send(&mut self, bytes: &[u8]) -> io::Result<Sent>;
 
-    /// Sends `DLE EOT query` and waits up to `timeout` for the reply byte.
-    fn query(&mut self, query: u8, timeout: Duration) -> io::Result<Reply>;
+    /// Waits up to `timeout` for one byte from the printer.
+    fn read_reply(&mut self, timeout: Duration) -> io::Result<Reply>;
 
-    /// Drops bytes waiting to be read. A printer answers `DLE EOT` even
-    /// inside raster data, so a job whose image bytes happen to contain
-    /// `10 04 n` leaves stray replies that must not be taken for the next
-    /// query's.
+    /// Drops bytes already waiting to be read, such as replies left over
+    /// from an earlier session on the same link.
     fn discard_input(&mut self) -> io::Result<()>;
+
+    /// Sends `DLE EOT query` and waits up to `timeout` for the reply byte.
+    fn query(&mut self, query: u8, timeout: Duration) -> io::Result<Reply> {
+        self.send(&[DLE_EOT[0], DLE_EOT[1], query])?;
+        self.read_reply(timeout)
+    }
 }
 
 /// Opens the transport `uri` names; `timeout` bounds connecting and writing.
@@ -105,8 +109,7 @@ impl Transport for TcpTransport {
         Ok(Sent::default())
     }
 
-    fn query(&mut self, query: u8, timeout: Duration) -> io::Result<Reply> {
-        self.stream.write_all(&[DLE_EOT[0], DLE_EOT[1], query])?;
+    fn read_reply(&mut self, timeout: Duration) -> io::Result<Reply> {
         let deadline = Instant::now() + timeout;
         let mut byte = [0u8];
         loop {
@@ -194,8 +197,7 @@ impl Transport for DeviceTransport {
         Ok(Sent::default())
     }
 
-    fn query(&mut self, query: u8, timeout: Duration) -> io::Result<Reply> {
-        self.file.write_all(&[DLE_EOT[0], DLE_EOT[1], query])?;
+    fn read_reply(&mut self, timeout: Duration) -> io::Result<Reply> {
         if !self.wait_readable(timeout)? {
             return Ok(Reply::TimedOut);
         }
@@ -236,7 +238,7 @@ impl Transport for FileTransport {
         Ok(Sent::default())
     }
 
-    fn query(&mut self, _query: u8, _timeout: Duration) -> io::Result<Reply> {
+    fn read_reply(&mut self, _timeout: Duration) -> io::Result<Reply> {
         Ok(Reply::Unsupported)
     }
 
@@ -259,6 +261,10 @@ impl Transport for VirtualTransport {
         Ok(Sent {
             preview: Some(path),
         })
+    }
+
+    fn read_reply(&mut self, _timeout: Duration) -> io::Result<Reply> {
+        Ok(Reply::Byte(CLEAR))
     }
 
     fn query(&mut self, _query: u8, _timeout: Duration) -> io::Result<Reply> {
