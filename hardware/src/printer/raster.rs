@@ -106,10 +106,11 @@ pub fn qr_ec_level(correction: QrErrorCorrection) -> EcLevel {
 }
 
 /// Returns the modules across a Model 2 QR code for `data` (without the
-/// quiet zone), or `None` when `data` does not fit any version.
+/// quiet zone), or `None` when `data` does not fit any version. It only
+/// picks the version, skipping the mask search that drawing the code needs.
 pub fn qr_modules(data: &[u8], correction: QrErrorCorrection) -> Option<u16> {
-    let code = QrCode::with_error_correction_level(data, qr_ec_level(correction)).ok()?;
-    u16::try_from(code.width()).ok()
+    let bits = qrcode::bits::encode_auto(data, qr_ec_level(correction)).ok()?;
+    u16::try_from(bits.version().width()).ok()
 }
 
 /// Draws a Model 2 QR code for `data` with `module_dots` dots per module
@@ -142,6 +143,18 @@ mod tests {
         assert_eq!(bitmap.data, [0b1000_0000, 0b0100_0000]);
         assert!(bitmap.is_black(9, 0));
         assert!(!bitmap.is_black(8, 0));
+    }
+
+    #[test]
+    fn qr_modules_matches_drawn_code() {
+        let payload =
+            b"OKNO1.AGJYYLT2CBYABAAAAAAAAAAAFI.MFC-77-014.1796393100.4MYWVBJCI2RIHYJUTIZYWJKPUE";
+        let drawn = QrCode::with_error_correction_level(payload, EcLevel::M).unwrap();
+        assert_eq!(qr_modules(payload, QrErrorCorrection::M), Some(33));
+        assert_eq!(
+            usize::from(qr_modules(payload, QrErrorCorrection::M).unwrap()),
+            drawn.width()
+        );
     }
 
     #[test]
