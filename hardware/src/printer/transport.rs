@@ -242,6 +242,12 @@ impl Transport for FileTransport {
         Ok(Reply::Unsupported)
     }
 
+    /// Writes nothing: a status query in the file would reach whatever
+    /// printer the file is later copied to.
+    fn query(&mut self, _query: u8, _timeout: Duration) -> io::Result<Reply> {
+        Ok(Reply::Unsupported)
+    }
+
     fn discard_input(&mut self) -> io::Result<()> {
         Ok(())
     }
