@@ -59,7 +59,7 @@ fn test_page_on_ready_printer() {
     let profile = Profile::shipped("generic-58").unwrap();
     let page = virtual_printer::decode(job, &profile).unwrap();
     let lines = page.text_lines();
-    assert_eq!(lines[0], "Окно: тестовая страница");
+    assert_eq!(lines[0], "Okno: тестовая страница");
     assert_eq!(lines[2], format!("Принтер: {uri}"));
 }
 

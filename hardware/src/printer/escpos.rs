@@ -1,9 +1,12 @@
 //! The ESC/POS commands Okno sends, built byte by byte.
 //!
-//! Okno writes its own encoder instead of using the `escpos` crate (0.20):
-//! that crate sends characters outside CP866 as raw UTF-8, defaults native
-//! QR to Model 1, and reports a silent printer as an untyped OS error. Its
-//! drivers add nothing the small ones in `transport` lack, so it is not a
+//! Okno writes its own encoder instead of using the `escpos` crate (0.20.1):
+//! that crate sends characters outside CP866 as raw UTF-8 and defaults
+//! native QR to Model 1. Its drivers (network, file, serial, USB through
+//! libusb) were the part worth reusing, but its network driver reports a
+//! printer that does not answer a status query as an untyped OS error
+//! (EAGAIN), so `transport` has small drivers of its own over `std` and
+//! `rustix`, with status reads bounded by a timeout. The crate is not a
 //! dependency. Every command below is named in its method's doc, so a
 //! byte dump can be read against the printer manual.
 //!

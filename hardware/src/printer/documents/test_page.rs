@@ -31,7 +31,7 @@ impl TestPage {
         let yes_no = |value: bool| if value { "да" } else { "нет" };
         let mut layout = Layout::new(profile);
         layout
-            .paragraph("Окно: тестовая страница", Style::CENTER.bold())
+            .paragraph("Okno: тестовая страница", Style::CENTER.bold())
             .rule()
             .paragraph(&format!("Принтер: {}", self.printer_uri), Style::NORMAL)
             .paragraph(
