@@ -21,7 +21,7 @@ use rustix::termios::{self, OptionalActions};
 const WAIT: Duration = Duration::from_secs(10);
 
 /// A pseudo-terminal: the slave path is the printer's device file; a thread
-/// on the master side records bytes and answers `DLE EOT n`.
+/// on the master side records bytes and replies to `DLE EOT n`.
 struct PtyPrinter {
     slave_path: PathBuf,
     /// Held open so the slave keeps its raw settings between opens.

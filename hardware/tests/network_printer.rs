@@ -173,8 +173,8 @@ fn paper_near_end_still_prints() {
 
 #[test]
 fn raster_job_with_status_bytes_inside() {
-    // Raster data may contain `10 04 n`, which the fake answers like a
-    // printer. The stray reply (0x1E, paper near end) would read as
+    // Raster data may contain `10 04 n`, to which the fake replies
+    // like a printer. The stray reply (0x1E, paper near end) would read as
     // "offline" if taken for the reply to `DLE EOT 1` after the job.
     let fake = FakeNetworkPrinter::start(FakeMode::PaperNearEnd).unwrap();
     let printer = printer_for(&fake, "generic-58");

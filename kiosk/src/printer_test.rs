@@ -84,7 +84,8 @@ fn describe(status: &Status) -> String {
     }
 }
 
-/// A queue ticket with made-up data and a QR code signed by [`SAMPLE_KEY`].
+/// Builds a queue ticket with made-up data and a QR code signed by
+/// [`SAMPLE_KEY`].
 fn sample_ticket() -> QueueTicket {
     let now = jiff::ZonedDateTime::now();
     let payload = TicketQr {

@@ -1,5 +1,5 @@
 //! A printer at a URI with a profile: checks status, sends a job, checks
-//! status again, and says whether the job counts as printed.
+//! status again, and reports whether the job counts as printed.
 //!
 //! Each operation opens the link and closes it afterwards, so a printer
 //! that was switched off and on between jobs needs no reconnect logic. A
@@ -20,8 +20,8 @@ use crate::printer::status::{embedded_queries, PrinterState, StatusBytes, QUERIE
 use crate::printer::transport::{self, Reply, Transport};
 use crate::printer::uri::PrinterUri;
 
-/// Default wait for each status reply. Printers on a LAN or USB answer
-/// within milliseconds; a second covers a busy printer still printing.
+/// Default wait for each status reply. Printers on a LAN or USB reply
+/// within milliseconds; a second also covers a printer still busy printing.
 pub const DEFAULT_STATUS_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Default bound on connecting and on writing a job.
@@ -82,7 +82,7 @@ impl PrintError {
         }
     }
 
-    /// The state the printer reported, when it reported one.
+    /// Returns the state the printer reported, if it reported one.
     pub fn state(&self) -> Option<&PrinterState> {
         match self {
             PrintError::NotReady { state, .. } | PrintError::FailedAfterJob { state, .. } => {

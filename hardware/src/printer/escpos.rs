@@ -4,7 +4,7 @@
 //! that crate sends characters outside CP866 as raw UTF-8 and defaults
 //! native QR to Model 1. Its drivers (network, file, serial, USB through
 //! libusb) were the part worth reusing, but its network driver reports a
-//! printer that does not answer a status query as an untyped OS error
+//! printer that sends no status reply as an untyped OS error
 //! (EAGAIN), so `transport` has small drivers of its own over `std` and
 //! `rustix`, with status reads bounded by a timeout. The crate is not a
 //! dependency. Every command below is named in its method's doc, so a

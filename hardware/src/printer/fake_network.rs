@@ -1,10 +1,10 @@
 //! A fake network printer on 127.0.0.1 for tests and demos: it records
-//! every byte it receives and answers `DLE EOT n` as a printer in a chosen
-//! state would.
+//! every byte it receives and replies to `DLE EOT n` as a printer in a
+//! chosen state would.
 //!
 //! It is a fake because no real ESC/POS printer can run on a build machine.
 //! The socket is real, so the TCP transport runs unchanged against it. Like
-//! a real printer, it answers a `DLE EOT n` sequence wherever it appears in
+//! a real printer, it replies to a `DLE EOT n` sequence wherever it appears in
 //! the stream, raster data included.
 
 use std::io::{self, Read, Write};
@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::printer::status::CLEAR;
 
-/// How the fake printer answers status queries.
+/// Printer state the fake reports in its status replies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FakeMode {
     Ready,
@@ -140,12 +140,12 @@ impl FakeNetworkPrinter {
 impl Drop for FakeNetworkPrinter {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop so it sees the flag.
+        // Wake the accept loop so it checks the flag.
         let _ = TcpStream::connect(self.address);
     }
 }
 
-/// Records one connection's bytes and answers its status queries.
+/// Records one connection's bytes and replies to its status queries.
 fn serve(mut stream: TcpStream, mode: FakeMode, state: &(Mutex<Shared>, Condvar)) {
     let mut buffer = [0u8; 4096];
     // Bytes of a DLE EOT sequence seen so far, which may span reads.

@@ -12,7 +12,7 @@ use crate::printer::escpos::{Align, Job, QrErrorCorrection, QrTooLong, TextSize}
 use crate::printer::profile::Profile;
 use crate::printer::raster;
 
-/// How a block of text looks.
+/// Alignment, size and weight of a block of text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     pub align: Align,

@@ -20,7 +20,7 @@ pub const SHIPPED: [(&str, &str); 3] = [
 /// Okno supports; font A cells are 12 x 24 dots.
 pub const FONT_A_CELL_DOTS: u16 = 12;
 
-/// What one printer model can do.
+/// Capabilities of one printer model.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {

@@ -44,7 +44,7 @@ pub struct StatusBytes {
     pub paper: u8,
 }
 
-/// What the printer reported, from most to least urgent.
+/// Printer state from a status reading, listed from most to least urgent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrinterState {
     Ready,
@@ -112,8 +112,8 @@ impl PrinterState {
         PrinterState::Ready
     }
 
-    /// Whether a job may be sent, and counts as printed when reported after
-    /// it.
+    /// Returns whether a job may be sent, and whether it counts as printed
+    /// when this state is reported after it.
     pub fn is_good(&self) -> bool {
         matches!(self, PrinterState::Ready | PrinterState::PaperNearEnd)
     }

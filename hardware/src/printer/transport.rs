@@ -28,7 +28,7 @@ pub enum Reply {
     Unsupported,
 }
 
-/// What one job left behind, besides the printed paper.
+/// Side results of sending one job.
 #[derive(Debug, Default)]
 pub struct Sent {
     /// The PNG the virtual printer rendered.

@@ -81,7 +81,7 @@ pub fn test_page() -> TestPage {
     }
 }
 
-/// Every document in `profile`'s layout, by name.
+/// Lays out every document for `profile`, by name.
 pub fn documents(profile: &Profile) -> Vec<(&'static str, Job)> {
     vec![
         ("ticket", ticket().to_job(profile).unwrap()),
@@ -95,7 +95,8 @@ pub fn decode(bytes: &[u8], profile: &Profile) -> Page {
     virtual_printer::decode(bytes, profile).unwrap()
 }
 
-/// A fresh directory under the target directory for one test's files.
+/// Creates an empty directory under the target directory for one test's
+/// files.
 pub fn output_dir(test: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(test);
     let _ = std::fs::remove_dir_all(&dir);

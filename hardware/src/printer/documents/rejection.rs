@@ -1,4 +1,5 @@
-//! The operator's slip that tells a visitor why their request was rejected.
+//! The operator's slip that gives a visitor the reason their request was
+//! rejected.
 
 use jiff::civil::DateTime;
 
@@ -13,7 +14,7 @@ pub struct RejectionSlip {
     pub center_name: String,
     /// Reason in plain Russian, as the operator console words it.
     pub reason: String,
-    /// What the visitor can do next, in plain Russian, if anything.
+    /// Next step for the visitor in plain Russian, if there is one.
     pub next_step: Option<String>,
     /// Local date and time of the decision.
     pub decided_at: DateTime,

@@ -84,7 +84,7 @@ pub struct DecodeError {
     pub problem: String,
 }
 
-/// Character tables the decoder knows.
+/// Character tables the decoder supports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CodeTable {
     /// No `ESC t` since `ESC @`: only ASCII is accepted.
