@@ -112,6 +112,59 @@ fn ticket_lines_decode_to_intended_text() {
 }
 
 #[test]
+fn confirmation_lines_decode_to_intended_text() {
+    use hardware::printer::documents::confirmation::PORTAL_STEPS;
+
+    for name in WIDTHS {
+        let profile = profile(name);
+        let slip = confirmation();
+        let page = decode(slip.to_job(&profile).as_bytes(), &profile);
+        let columns = usize::from(profile.chars_per_line.font_a);
+
+        let mut expected = wrap(&slip.center_name, columns);
+        expected.push("-".repeat(columns));
+        expected.push("Код подтверждения личности".into());
+        expected.push("K7M3Q9".into());
+        expected.push("Действует до 04.12.2026 18:05".into());
+        expected.push("Окно 5, оператор 12".into());
+        expected.push("-".repeat(columns));
+        expected.push("Как ввести код:".into());
+        for step in PORTAL_STEPS {
+            expected.extend(wrap(step, columns));
+        }
+        expected.push("Никому не сообщайте этот код.".into());
+
+        assert_eq!(page.text_lines(), expected, "{name}");
+    }
+}
+
+#[test]
+fn rejection_lines_decode_to_intended_text() {
+    for name in WIDTHS {
+        let profile = profile(name);
+        let slip = rejection();
+        let page = decode(slip.to_job(&profile).as_bytes(), &profile);
+        let columns = usize::from(profile.chars_per_line.font_a);
+
+        let mut expected = wrap(&slip.center_name, columns);
+        expected.push("-".repeat(columns));
+        expected.push("Личность не подтверждена".into());
+        expected.push("Причина:".into());
+        expected.extend(wrap(
+            "Данные паспорта в заявке не совпадают с данными в паспорте: номер паспорта - другой.",
+            columns,
+        ));
+        expected.push("Что делать:".into());
+        expected.extend(wrap(slip.next_step.as_deref().unwrap(), columns));
+        expected.push("-".repeat(columns));
+        expected.push("Окно 5, оператор 12".into());
+        expected.push("04.12.2026 14:20".into());
+
+        assert_eq!(page.text_lines(), expected, "{name}");
+    }
+}
+
+#[test]
 fn center_name_replacements_on_paper() {
     let profile = profile("generic-80");
     let page = decode(ticket().to_job(&profile).unwrap().as_bytes(), &profile);

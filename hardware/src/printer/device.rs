@@ -7,12 +7,13 @@
 //! printed only when the job was accepted and the status after it is good
 //! too. Otherwise the caller gets a [`PrintError`]; the kiosk then shows
 //! the ticket number and QR code on screen and raises a device alert.
+//! Errors are returned, not logged here: the caller logs each one once.
 
 use std::io;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use tracing::{debug, warn};
+use tracing::debug;
 
 use crate::printer::escpos::Job;
 use crate::printer::profile::Profile;
@@ -143,7 +144,7 @@ impl Printer {
         let before = self.read_status(link.as_mut())?;
         if let Status::Known(state) = &before {
             if !state.is_good() {
-                warn!(printer = %uri, state = %state, "printer not ready; job not sent");
+                debug!(printer = %uri, state = %state, "printer not ready; job not sent");
                 return Err(PrintError::NotReady {
                     uri,
                     state: state.clone(),
@@ -160,7 +161,7 @@ impl Printer {
         let after = self.read_status(link.as_mut())?;
         if let Status::Known(state) = &after {
             if !state.is_good() {
-                warn!(printer = %uri, state = %state, "printer reported a fault after the job");
+                debug!(printer = %uri, state = %state, "printer reported a fault after the job");
                 return Err(PrintError::FailedAfterJob {
                     uri,
                     state: state.clone(),
@@ -177,10 +178,8 @@ impl Printer {
     }
 
     fn open(&self) -> Result<Box<dyn Transport>, PrintError> {
-        transport::open(&self.uri, &self.profile, self.io_timeout).map_err(|source| {
-            warn!(printer = %self.uri, cause = %source, "failed to open printer link");
-            self.link_error(source)
-        })
+        transport::open(&self.uri, &self.profile, self.io_timeout)
+            .map_err(|source| self.link_error(source))
     }
 
     /// Sends the four `DLE EOT` queries, stopping at the first that gets no

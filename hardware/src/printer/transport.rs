@@ -166,6 +166,10 @@ impl DeviceTransport {
     }
 
     /// Puts a serial port in raw mode at `baud`, 8 data bits, no parity.
+    ///
+    /// NOTE: no flow control is set (raw mode clears XON/XOFF and RTS/CTS
+    /// stays as the port had it). A printer that needs flow control may drop
+    /// bytes of long raster jobs; this was tested only on a pseudo-terminal.
     fn configure_serial(&self, baud: u32) -> io::Result<()> {
         use rustix::termios::{self, OptionalActions};
 
