@@ -82,7 +82,12 @@ impl TestPage {
             .rule()
             .paragraph("QR-код (модель 2):", Style::NORMAL.bold());
         layout.qr(&TestPage::qr_data(profile), QrErrorCorrection::M)?;
-        layout.paragraph("Ниже отрез бумаги.", Style::CENTER);
+        let ending = if profile.cutter {
+            "Ниже отрез бумаги."
+        } else {
+            "Без отрезчика: оторвите бумагу."
+        };
+        layout.paragraph(ending, Style::CENTER);
         Ok(layout.finish())
     }
 }
