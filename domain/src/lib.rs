@@ -26,3 +26,4 @@ pub mod ticket;
 
 pub use field::{Field, FieldError, FieldRule, Lang};
 pub mod sync;
+pub mod ticket_qr;
