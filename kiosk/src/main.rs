@@ -1,16 +1,33 @@
-//! The `kiosk` binary: the visitor's touchscreen station.
+//! The `kiosk` binary: the visitor's touchscreen station, and the
+//! technicians' commands for its devices.
 //!
-//! TODO: the touchscreen flow, provisioning and the technicians' commands
-//! arrive with their own work; this entry point only reports that.
+//! TODO: the touchscreen flow and provisioning arrive with their own work;
+//! running without a subcommand only reports that.
 
-use clap::Parser;
+mod printer_test;
+
+use clap::{Parser, Subcommand};
 
 /// Okno kiosk: the visitor's touchscreen station at a service center.
 #[derive(Parser)]
 #[command(version, about)]
-struct Cli {}
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the test page (or a sample ticket) and report the printer's status
+    PrinterTest(printer_test::PrinterTestArgs),
+}
 
 fn main() -> anyhow::Result<()> {
-    let _cli = Cli::parse();
-    anyhow::bail!("the kiosk user interface is not built yet; only the domain rules exist so far")
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::PrinterTest(args)) => printer_test::run(&args),
+        None => anyhow::bail!(
+            "the kiosk user interface is not built yet; only the domain rules exist so far"
+        ),
+    }
 }

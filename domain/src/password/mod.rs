@@ -15,6 +15,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::field::{Field, FieldRule, Lang};
+use crate::text::display_via_rule;
 
 pub use sequence::RUN_LENGTH;
 
@@ -27,29 +28,31 @@ pub const MAX_CHARS: usize = 128;
 
 /// A password rule that an entered password breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
-#[serde(rename_all = "snake_case")]
+#[serde(tag = "rule", rename_all = "snake_case")]
 pub enum PasswordError {
-    #[error("the password is shorter than {MIN_CHARS} characters")]
+    /// Fewer than [`MIN_CHARS`] characters.
     TooShort,
-    #[error("the password is longer than {MAX_CHARS} characters")]
+    /// More than [`MAX_CHARS`] characters.
     TooLong,
-    #[error("the password contains a space or another invisible character")]
+    /// A space, tab, line break or other control character.
     Whitespace,
-    #[error("the password has no upper-case letter")]
+    /// No upper-case letter, Latin or Cyrillic.
     NoUppercase,
-    #[error("the password has no lower-case letter")]
+    /// No lower-case letter, Latin or Cyrillic.
     NoLowercase,
-    #[error("the password has no digit")]
+    /// No digit 0–9.
     NoDigit,
-    #[error("the password has no special character")]
+    /// No character that is neither a letter, a digit nor a space.
     NoSpecial,
-    #[error("the password contains {RUN_LENGTH} or more consecutive letters, digits or keys")]
+    /// [`RUN_LENGTH`] or more characters in alphabet or keyboard order.
     Sequence,
-    #[error("the password is on the list of common passwords")]
+    /// A password from the bundled list of common passwords.
     Common,
-    #[error("the repeated password differs from the first entry")]
+    /// The repeated entry differs from the first.
     Mismatch,
 }
+
+display_via_rule!(PasswordError);
 
 impl PasswordError {
     /// Every rule, in the order [`validate`] reports them.
@@ -113,10 +116,10 @@ impl FieldRule for PasswordError {
             (PasswordError::NoDigit, Lang::Ru) => "Добавьте в пароль цифру.",
             (PasswordError::NoDigit, Lang::En) => "Add a digit to the password.",
             (PasswordError::NoSpecial, Lang::Ru) => {
-                "Добавьте в пароль специальный символ, например @ # $ !"
+                "Добавьте в пароль специальный символ, например @, # или $."
             }
             (PasswordError::NoSpecial, Lang::En) => {
-                "Add a special character to the password, such as @ # $ !"
+                "Add a special character to the password, such as @, # or $."
             }
             (PasswordError::Sequence, Lang::Ru) => {
                 return format!(

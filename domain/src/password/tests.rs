@@ -197,7 +197,7 @@ fn field_error_from_rule() {
     assert_eq!(err.code, "password.no_special");
     assert_eq!(
         err.message_ru,
-        "Добавьте в пароль специальный символ, например @ # $ !"
+        "Добавьте в пароль специальный символ, например @, # или $."
     );
 }
 
@@ -211,7 +211,7 @@ fn errors_display_and_json() {
     );
     assert_eq!(
         serde_json::to_string(&errors).unwrap(),
-        r#"["common","mismatch"]"#
+        r#"[{"rule":"common"},{"rule":"mismatch"}]"#
     );
 }
 
