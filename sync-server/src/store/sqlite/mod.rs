@@ -1,9 +1,9 @@
-//! The SQLite store: one database file in WAL mode, one connection behind a
-//! mutex.
+//! The SQLite store: one database file in WAL mode, a writer connection
+//! and a reader connection, each behind a mutex.
 //!
-//! N.B. A single connection serializes every call. SQLite serializes
-//! writes anyway, and each push is one short transaction. Reads could move
-//! to a second connection if pulls ever queue behind pushes.
+//! N.B. One writer connection serializes every write, which SQLite does
+//! anyway; concurrent pushes share a commit (see `sync::push_group`).
+//! Device lookups and pulls use a second connection.
 
 mod admin;
 mod apply;
@@ -41,6 +41,10 @@ pub enum Durability {
 /// The embedded store.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// A second connection for reads that need no transaction (device
+    /// lookups, pulls), so they do not queue behind a group commit. WAL
+    /// lets it read the last committed state while a write runs.
+    reader: Mutex<Connection>,
     /// Pushes waiting for the next group commit (see `sync::push_group`).
     pending: Mutex<Vec<sync::PushJob>>,
 }
@@ -64,14 +68,25 @@ impl SqliteStore {
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(backend)?;
         migrations::migrate(&mut conn)?;
+        let reader = Connection::open(path).map_err(backend)?;
+        reader
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(backend)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            reader: Mutex::new(reader),
             pending: Mutex::new(Vec::new()),
         })
     }
 
     fn pending_pushes(&self) -> MutexGuard<'_, Vec<sync::PushJob>> {
         self.pending
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.reader
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -135,7 +150,7 @@ impl crate::store::Store for SqliteStore {
     }
 
     fn device_credentials(&self, id: Uuid) -> Result<Option<DeviceCredentials>, StoreError> {
-        admin::device_credentials(&self.conn(), id)
+        admin::device_credentials(&self.reader(), id)
     }
 
     fn list_devices(&self) -> Result<Vec<Device>, StoreError> {
@@ -184,7 +199,7 @@ impl crate::store::Store for SqliteStore {
         limit: u32,
         with_visitor_data: bool,
     ) -> Result<PullPage, StoreError> {
-        sync::pull(&self.conn(), center_id, cursor, limit, with_visitor_data)
+        sync::pull(&self.reader(), center_id, cursor, limit, with_visitor_data)
     }
 
     fn grant_lease(
