@@ -9,7 +9,7 @@
 //! Endpoints (all under `/v1`, every device request signed as described in
 //! [`auth`]):
 //!
-//! | method and path       | body              | answer            |
+//! | method and path       | body              | response          |
 //! |-----------------------|-------------------|-------------------|
 //! | `POST /v1/enroll`     | [`EnrollRequest`] (unsigned) | [`EnrollGrant`] |
 //! | `POST /v1/sync/push`  | [`PushBatch`]     | [`PushAck`]       |
@@ -60,7 +60,7 @@ impl DeviceRole {
     }
 }
 
-/// What an operator account may do: operators decide requests, supervisors
+/// Permission level of an operator account: operators decide requests, supervisors
 /// also manage the queue of the whole center, administrators also manage
 /// accounts and devices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -101,7 +101,7 @@ pub struct EnrollRequest {
     pub label: String,
 }
 
-/// Answer to enrollment. The secret is shown once; the station stores it
+/// Response to enrollment. The secret is shown once; the station stores it
 /// readable only by its own user and signs every later request with it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -135,14 +135,14 @@ pub struct PushBatch {
 /// The largest batch a push may carry.
 pub const MAX_PUSH_EVENTS: usize = 1000;
 
-/// Answer to a push: one acknowledgement per event, in the batch's order.
+/// Response to a push: one acknowledgement per event, in the batch's order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushAck {
     pub acks: Vec<EventAck>,
 }
 
-/// What the server did with one event.
+/// The server's outcome for one event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventAck {
@@ -211,10 +211,10 @@ pub struct PullPage {
     pub more: bool,
 }
 
-/// The most changes one pull page carries.
+/// Maximum number of changes in one pull page.
 pub const MAX_PULL_LIMIT: u32 = 1000;
 
-/// The longest long-poll wait a pull may ask for, in seconds.
+/// Maximum long-poll wait of a pull, in seconds.
 pub const MAX_PULL_WAIT_SECS: u32 = 60;
 
 /// One stored event with the server sequence that orders it.
@@ -226,7 +226,7 @@ pub struct Change {
     pub event: EventEnvelope,
 }
 
-/// Body of `POST /v1/leases`: a kiosk asks for a block of ticket numbers
+/// Body of `POST /v1/leases`: a kiosk requests a block of ticket numbers
 /// in one service category for the center's current day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

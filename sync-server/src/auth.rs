@@ -4,10 +4,10 @@
 //! Every refusal is logged with the device id and the error code, never
 //! with the signature, the nonce or the key.
 //!
-//! The nonce cache lives in memory, so a restart loses it. To keep a
-//! request captured before the restart from being replayed after it,
-//! requests stamped before the server started are refused; a device whose
-//! clock runs behind is refused only for that lag after a restart.
+//! The nonce cache lives in memory, so a restart loses it. Requests stamped
+//! before the server started are therefore rejected, which keeps a request
+//! captured before a restart from being replayed after it. A device whose
+//! clock runs behind is rejected only for that lag after a restart.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -27,7 +27,7 @@ pub struct EventEnvelope {
     pub kind: EventKind,
 }
 
-/// What happened. On the wire: `{"type": "ticket_called", "data": {...}}`.
+/// The fact an event records. On the wire: `{"type": "ticket_called", "data": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum EventKind {
@@ -114,7 +114,7 @@ impl std::fmt::Debug for VisitorData {
     }
 }
 
-/// What the passport chip returned: DG1 (the MRZ data), the photo from DG2
+/// Result of reading the passport chip: DG1 (the MRZ data), the photo from DG2
 /// and the passive-authentication verdict.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

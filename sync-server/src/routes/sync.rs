@@ -211,7 +211,7 @@ pub async fn pull(
         }
         match tokio::time::timeout_at(deadline, receiver.changed()).await {
             Ok(Ok(())) => continue,
-            // Timed out, or the server is shutting down: answer with no changes.
+            // Timed out, or the server is shutting down: return no changes.
             _ => return Ok(Json(page)),
         }
     }

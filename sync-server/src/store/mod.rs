@@ -79,7 +79,7 @@ pub struct Session {
 pub enum AuditReport {
     /// Every entry links to the one before and hashes to its stored hash.
     Intact { entries: u64 },
-    /// The first entry that does not; `reason` says what failed.
+    /// The first entry that does not; `reason` names the check that failed.
     Broken { seq: u64, reason: String },
 }
 
@@ -120,7 +120,7 @@ impl StoreError {
 
 /// Everything the server stores. Each call is one transaction.
 pub trait Store: Send + Sync + 'static {
-    /// Checks the database answers a trivial query.
+    /// Checks that the database runs a trivial query.
     fn ready(&self) -> Result<(), StoreError>;
 
     /// Writes the WAL back into the database file; called at shutdown.

@@ -19,7 +19,7 @@ use super::codec::{parse_json, to_json};
 use super::migrations::backend;
 use crate::store::{Device, Session, StoreError};
 
-/// Why an event was not applied.
+/// Reason an event was not applied.
 pub(crate) enum Rejection {
     /// The rules refused it; the device keeps it marked failed.
     Rule {

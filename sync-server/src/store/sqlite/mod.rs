@@ -177,7 +177,7 @@ impl crate::store::Store for SqliteStore {
             reply,
         });
 
-        // Whoever holds the connection next applies every queued push: this
+        // The next holder of the connection applies every queued push: this
         // job, or a group that already included it while this thread waited
         // for the lock. Either way the reply is sent before the lock is free.
         {

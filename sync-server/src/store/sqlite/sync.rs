@@ -27,7 +27,7 @@ pub(crate) struct PushJob {
     pub reply: std::sync::mpsc::Sender<Result<Vec<EventAck>, StoreError>>,
 }
 
-/// Applies every waiting push in one transaction and answers each job.
+/// Applies every waiting push in one transaction and replies to each job.
 ///
 /// Group commit: pushes that queued while the previous commit was syncing
 /// to disk share one commit, so the disk sync cost is paid once per group
