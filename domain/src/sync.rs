@@ -2,9 +2,10 @@
 //! sync server: the JSON bodies of every device endpoint, as serde types.
 //!
 //! This module only defines shapes. Sending, storing and checking state
-//! transitions are left to the `station` crate and the server. Every type
-//! rejects unknown fields, so a typo in a client surfaces as a 422 instead
-//! of a silently dropped value.
+//! transitions are left to the `station` crate and the server. Request
+//! bodies reject unknown fields, so a typo in a client surfaces as a 422
+//! instead of a silently dropped value. Response bodies accept unknown
+//! fields, so the server can add one without breaking older stations.
 //!
 //! Endpoints (all under `/v1`, every device request signed as described in
 //! [`auth`]):
@@ -104,7 +105,6 @@ pub struct EnrollRequest {
 /// Response to enrollment. The secret is shown once; the station stores it
 /// readable only by its own user and signs every later request with it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct EnrollGrant {
     pub device_id: Uuid,
     /// Hex-encoded 32-byte HMAC key.
@@ -137,14 +137,16 @@ pub const MAX_PUSH_EVENTS: usize = 1000;
 
 /// Response to a push: one acknowledgement per event, in the batch's order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PushAck {
     pub acks: Vec<EventAck>,
 }
 
 /// The server's outcome for one event.
+///
+/// N.B. No `deny_unknown_fields` here or on [`AckOutcome`]: serde cannot
+/// combine it with `flatten`, and an ack that could not be parsed back
+/// would leave a station unable to read any push response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct EventAck {
     pub id: Uuid,
     #[serde(flatten)]
@@ -155,7 +157,7 @@ pub struct EventAck {
 /// `issued` as the first acknowledgement, so a station that lost an answer
 /// learns exactly what the first push did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "status", rename_all = "snake_case")]
 pub enum AckOutcome {
     /// Stored now under server sequence `seq`.
     Applied {
@@ -185,7 +187,6 @@ pub enum AckOutcome {
 /// A confirmation code issued by an applied confirm decision, for the
 /// console to print. Single use, valid until `expires_at`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct IssuedCode {
     pub code: String,
     pub expires_at: Timestamp,
@@ -204,7 +205,6 @@ impl std::fmt::Debug for IssuedCode {
 /// `seq > cursor`, oldest first. Ask again with `cursor = next_cursor`;
 /// `more` says a full page was cut short and the next one is ready now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PullPage {
     pub changes: Vec<Change>,
     pub next_cursor: u64,
@@ -219,7 +219,6 @@ pub const MAX_PULL_WAIT_SECS: u32 = 60;
 
 /// One stored event with the server sequence that orders it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Change {
     pub seq: u64,
     pub device_id: Uuid,
@@ -239,7 +238,6 @@ pub struct LeaseRequest {
 /// A block of ticket numbers `first..=last` that only this kiosk issues
 /// on `day` (the center's local date).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LeaseGrant {
     pub lease_id: Uuid,
     pub category: ServiceCategory,
@@ -268,7 +266,6 @@ impl std::fmt::Debug for LoginRequest {
 /// An operator session. The console sends the token in the
 /// `x-okno-session` header with decision pushes.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LoginGrant {
     pub session: String,
     pub operator_id: Uuid,
@@ -289,7 +286,6 @@ impl std::fmt::Debug for LoginGrant {
 
 /// The JSON body of every 4xx and 5xx answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ErrorBody {
     /// Stable code such as `auth.revoked`; clients branch on it.
     pub code: String,
@@ -308,9 +304,11 @@ pub struct ErrorBody {
 
 /// One field named by an input error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct FieldIssue {
     /// JSON path such as `events[3].kind.ticket_id`.
     pub field: String,
     pub message: String,
 }
+
+#[cfg(test)]
+mod tests;

@@ -124,6 +124,14 @@ async fn confirm_issues_code_and_confirms_account() {
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     assert_eq!(answer.body["status"], "applied");
     let code = answer.body["issued"]["code"].as_str().unwrap().to_owned();
+    let ack: domain::sync::EventAck = serde_json::from_value(answer.body.clone()).unwrap();
+    assert!(matches!(
+        ack.outcome,
+        domain::sync::AckOutcome::Applied {
+            issued: Some(_),
+            ..
+        }
+    ));
     assert_eq!(code.len(), 6);
     assert!(
         domain::confirmation_code::ConfirmationCode::parse(&code).is_ok(),
@@ -332,6 +340,8 @@ async fn lockout_after_five_failures() {
     assert_eq!(after.status, StatusCode::OK, "{}", after.body);
     assert_eq!(after.body["role"], "operator");
     assert_eq!(after.body["expires_at"], "2026-12-04T18:15:00Z");
+    let grant: domain::sync::LoginGrant = serde_json::from_value(after.body).unwrap();
+    assert_eq!(grant.role, domain::sync::OperatorRole::Operator);
 }
 
 #[tokio::test]
