@@ -78,7 +78,7 @@ fn start_with(database: &Path, extra: &[&str]) -> Server {
             "5",
         ])
         .args(extra)
-        .env("RUST_LOG", "info")
+        .env("RUST_LOG", "debug")
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -313,6 +313,61 @@ async fn serve_cli_login_and_sigterm() {
     assert_eq!(status, 200);
     assert_eq!(ack["acks"][0]["status"], "applied");
 
+    // A full request with personal data, to check none of it reaches the log.
+    let (status, lease) = kiosk
+        .send(
+            "POST",
+            "/v1/leases",
+            Some(json!({"category": "identity_confirmation", "count": 5})),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{lease}");
+    let ticket = Uuid::now_v7();
+    let request = json!({
+        "id": Uuid::now_v7(),
+        "occurred_at": "2026-12-04T06:00:00Z",
+        "kind": {"type": "request_submitted", "data": {
+            "request_id": Uuid::now_v7(),
+            "request_kind": "register",
+            "ticket_id": ticket,
+            "visitor": {
+                "surname": "Иванова", "given_name": "Мария", "patronymic": "Петровна",
+                "birth_date": "1985-03-14", "passport_number": "4509 123456",
+                "passport_issue_date": "2015-04-01", "passport_issuer": "ОВД Тверского района",
+                "division_code": "770-001", "snils": "112-233-445 95", "phone": "+79123456789",
+                "email": "maria@example.ru"
+            }
+        }},
+    });
+    let issued = json!({
+        "id": Uuid::now_v7(),
+        "occurred_at": "2026-12-04T06:00:00Z",
+        "kind": {"type": "ticket_issued", "data": {"ticket_id": ticket, "number": "П-001", "lease_id": lease["lease_id"]}},
+    });
+    let (status, ack) = kiosk
+        .send(
+            "POST",
+            "/v1/sync/push",
+            Some(json!({"events": [issued, request]})),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(ack["acks"][1]["status"], "applied", "{ack}");
+    let (status, _) = kiosk
+        .send(
+            "POST",
+            "/v1/sync/push",
+            Some(json!({"events": [{"id": "not-a-uuid", "snils": "112-233-445 95"}]})),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 422);
+
     let (ok, devices, _) = admin(&database, &["device", "list"], None);
     assert!(ok);
     assert_eq!(devices.lines().count(), 2, "{devices}");
@@ -351,7 +406,35 @@ async fn serve_cli_login_and_sigterm() {
         log.iter().any(|line| line.contains("sync server stopped")),
         "{log:?}"
     );
-    assert!(!log.iter().any(|line| line.contains(PASSWORD)));
+    let secrets = [
+        PASSWORD.to_owned(),
+        kiosk_token.clone(),
+        hex::encode(&kiosk.secret),
+        login["session"].as_str().unwrap().to_owned(),
+    ];
+    let personal = [
+        "Иванова",
+        "Мария",
+        "4509",
+        "123456",
+        "112-233-445",
+        "+7912",
+        "maria@",
+    ];
+    for line in &log {
+        for secret in &secrets {
+            assert!(
+                !line.contains(secret.as_str()),
+                "a secret reached the log: {line}"
+            );
+        }
+        for value in personal {
+            assert!(
+                !line.contains(value),
+                "personal data {value:?} reached the log: {line}"
+            );
+        }
+    }
 
     let (ok, report, stderr) = admin(&database, &["audit", "verify"], None);
     assert!(ok, "{stderr}");
