@@ -61,6 +61,10 @@ impl Station {
         let bytes = body
             .map(|body| serde_json::to_vec(body).unwrap())
             .unwrap_or_default();
+        self.send_bytes(method, path, bytes).await
+    }
+
+    async fn send_bytes(&self, method: &str, path: &str, bytes: Vec<u8>) -> Value {
         let timestamp = jiff::Timestamp::now().as_second();
         let nonce = hex::encode(Uuid::new_v4().as_bytes());
         let canonical = canonical_string(method, path, timestamp, &nonce, &bytes);
@@ -93,6 +97,24 @@ fn peak_rss_kib(pid: u32) -> u64 {
         .find_map(|line| line.strip_prefix("VmHWM:"))
         .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
+}
+
+/// Returns the CPU time the process used so far (user + system), from
+/// `/proc/PID/stat` in clock ticks of 10 ms (the Linux default `USER_HZ`).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name, which is in parentheses.
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
+        .sum();
+    ticks as f64 / 100.0
 }
 
 fn main() {
@@ -196,20 +218,32 @@ fn main() {
         let caller = stations.pop().unwrap();
         let boards: Vec<Station> = stations.drain(devices..).collect();
 
-        // Phase 1: throughput and push latency.
+        // Phase 1: throughput and push latency. Bodies are built before the
+        // clock starts, so the simulated devices spend their CPU on HTTP
+        // and signing only; they share the machine's 2 cores with the server.
+        let bodies: Vec<Vec<Vec<u8>>> = (0..devices)
+            .map(|_| {
+                (0..batches)
+                    .map(|_| {
+                        let events: Vec<Value> = (0..BATCH)
+                            .map(|n| json!({"id": Uuid::now_v7(), "occurred_at": "2026-12-04T06:00:00Z",
+                                "kind": {"type": "device_alert", "data": {"code": "bench", "detail": n.to_string()}}}))
+                            .collect();
+                        serde_json::to_vec(&json!({"events": events})).unwrap()
+                    })
+                    .collect()
+            })
+            .collect();
+        let cpu_before = cpu_seconds(pid);
+        let client_cpu_before = cpu_seconds(std::process::id());
         let started = Instant::now();
         let mut tasks = Vec::new();
-        for station in stations {
+        for (station, bodies) in stations.into_iter().zip(bodies) {
             tasks.push(tokio::spawn(async move {
                 let mut latencies = Vec::with_capacity(batches);
-                for _ in 0..batches {
-                    let events: Vec<Value> = (0..BATCH)
-                        .map(|n| json!({"id": Uuid::now_v7(), "occurred_at": "2026-12-04T06:00:00Z",
-                            "kind": {"type": "device_alert", "data": {"code": "bench", "detail": n.to_string()}}}))
-                        .collect();
-                    let body = json!({"events": events});
+                for body in bodies {
                     let sent = Instant::now();
-                    station.send("POST", "/v1/sync/push", Some(&body)).await;
+                    station.send_bytes("POST", "/v1/sync/push", body).await;
                     latencies.push(sent.elapsed());
                 }
                 latencies
@@ -220,6 +254,8 @@ fn main() {
             latencies.extend(task.await.unwrap());
         }
         let elapsed = started.elapsed();
+        let server_cpu = cpu_seconds(pid) - cpu_before;
+        let client_cpu = cpu_seconds(std::process::id()) - client_cpu_before;
         latencies.sort();
         let events = devices * batches * BATCH;
         let cursor = (events) as u64;
@@ -270,6 +306,7 @@ fn main() {
         println!("sync-server load benchmark ({durability} durability)");
         println!("devices: {devices}, batches per device: {batches}, events per batch: {BATCH}");
         println!("events: {events} in {:.2} s = {:.0} events/s", elapsed.as_secs_f64(), events as f64 / elapsed.as_secs_f64());
+        println!("CPU during pushes: server {server_cpu:.2} s, simulated devices {client_cpu:.2} s");
         println!("push latency: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
             percentile(&latencies, 0.5).as_secs_f64() * 1e3,
             percentile(&latencies, 0.99).as_secs_f64() * 1e3,

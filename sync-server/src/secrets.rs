@@ -1,12 +1,12 @@
 //! Random secrets and their stored forms: device keys, enrollment tokens,
-//! session tokens, confirmation codes and password hashes.
+//! session tokens, code hashes and password hashes.
 //!
 //! Tokens are stored only as SHA-256 hashes, since they are long random
 //! values; passwords are stored as argon2id PHC strings. Device keys are
 //! stored as they are, because the server needs them to check MACs.
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-use rand::{Rng, RngExt};
+use rand::Rng;
 use sha2::{Digest, Sha256};
 
 /// Returns `bytes` random bytes from the thread's CSPRNG (seeded by the OS).
@@ -24,24 +24,6 @@ pub fn random_token(bytes: usize) -> String {
 /// Returns the lowercase hex SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
-}
-
-/// Alphabet of confirmation codes: capital Latin letters and digits without
-/// the look-alikes 0/O/Q/D, 1/I/L/J, 2/Z, 5/S, 8/B and U/V.
-const CODE_ALPHABET: &[u8] = b"ACEFGHKMNPRTWXY34679";
-
-/// Length of a confirmation code.
-pub const CODE_LENGTH: usize = 6;
-
-/// Draws a confirmation code.
-///
-/// TODO: switch to `domain::confirmation_code` once it is in `main`, so the
-/// console and the portal check codes with the same alphabet.
-pub fn confirmation_code() -> String {
-    let mut rng = rand::rng();
-    (0..CODE_LENGTH)
-        .map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())]))
-        .collect()
 }
 
 /// Hashes a password with argon2id and a fresh salt.
@@ -63,18 +45,6 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn confirmation_code_uses_alphabet() {
-        for _ in 0..200 {
-            let code = confirmation_code();
-            assert_eq!(code.len(), CODE_LENGTH);
-            assert!(
-                code.bytes().all(|byte| CODE_ALPHABET.contains(&byte)),
-                "{code}"
-            );
-        }
-    }
 
     #[test]
     fn password_hash_round_trip() {

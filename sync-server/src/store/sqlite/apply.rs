@@ -5,11 +5,12 @@
 //! rolls back whatever this event wrote.
 
 use domain::account::AccountLevel;
+use domain::confirmation_code::{self, ConfirmationCode};
 use domain::request::{RequestAction, RequestState};
 use domain::sync::{DeviceRole, EventEnvelope, EventKind, IssuedCode};
 use domain::ticket::{TicketAction, TicketState};
 use domain::Lang;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
@@ -17,9 +18,6 @@ use super::audit::{self, AuditEntry};
 use super::codec::{parse_json, to_json};
 use super::migrations::backend;
 use crate::store::{Device, Session, StoreError};
-
-/// How long a confirmation code stays valid after the decision.
-pub const CONFIRMATION_CODE_VALIDITY: SignedDuration = SignedDuration::from_hours(72);
 
 /// Why an event was not applied.
 pub(crate) enum Rejection {
@@ -391,19 +389,20 @@ fn decide(
 
     let visitor: domain::sync::VisitorData = parse_json(1, &visitor)?;
     raise_account(conn, &visitor.snils, now)?;
-    let code = crate::secrets::confirmation_code();
-    let expires_at = now
-        .checked_add(CONFIRMATION_CODE_VALIDITY)
-        .map_err(|err| Rejection::Store(StoreError::Backend(err.to_string())))?;
+    let code = ConfirmationCode::generate(&mut rand::rng());
+    let expires_at = confirmation_code::expires_at(now);
     conn.execute(
         "INSERT INTO confirmation_codes (code_hash, request_id, expires_at) VALUES (?1, ?2, ?3)",
         params![
-            crate::secrets::sha256_hex(code.as_bytes()),
+            crate::secrets::sha256_hex(code.as_str().as_bytes()),
             subject,
             expires_at.to_string()
         ],
     )?;
-    Ok(Some(IssuedCode { code, expires_at }))
+    Ok(Some(IssuedCode {
+        code: code.as_str().to_owned(),
+        expires_at,
+    }))
 }
 
 /// Moves the visitor's portal account to «подтверждённая», creating it at

@@ -41,6 +41,8 @@ pub enum Durability {
 /// The embedded store.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// Pushes waiting for the next group commit (see `sync::push_group`).
+    pending: Mutex<Vec<sync::PushJob>>,
 }
 
 impl SqliteStore {
@@ -64,7 +66,14 @@ impl SqliteStore {
         migrations::migrate(&mut conn)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            pending: Mutex::new(Vec::new()),
         })
+    }
+
+    fn pending_pushes(&self) -> MutexGuard<'_, Vec<sync::PushJob>> {
+        self.pending
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -144,7 +153,28 @@ impl crate::store::Store for SqliteStore {
         events: &[EventEnvelope],
         now: Timestamp,
     ) -> Result<Vec<EventAck>, StoreError> {
-        sync::push(&mut self.conn(), device, session, events, now)
+        let (reply, result) = std::sync::mpsc::channel();
+        self.pending_pushes().push(sync::PushJob {
+            device: device.clone(),
+            session: session.cloned(),
+            events: events.to_vec(),
+            now,
+            reply,
+        });
+
+        // Whoever holds the connection next applies every queued push: this
+        // job, or a group that already included it while this thread waited
+        // for the lock. Either way the reply is sent before the lock is free.
+        {
+            let mut conn = self.conn();
+            let jobs = std::mem::take(&mut *self.pending_pushes());
+            if !jobs.is_empty() {
+                sync::push_group(&mut conn, jobs);
+            }
+        }
+        result.recv().map_err(|_| {
+            StoreError::Backend("a group commit dropped a push without a reply".into())
+        })?
     }
 
     fn pull(

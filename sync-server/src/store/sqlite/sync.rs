@@ -18,24 +18,53 @@ use super::codec::{parse_json, parse_uuid, to_json};
 use super::migrations::backend;
 use crate::store::{Session, StoreError};
 
-pub(crate) fn push(
-    conn: &mut Connection,
-    device: &crate::store::Device,
-    session: Option<&Session>,
-    events: &[EventEnvelope],
-    now: Timestamp,
-) -> Result<Vec<EventAck>, StoreError> {
-    let mut tx = conn.transaction().map_err(backend)?;
-    let mut acks = Vec::with_capacity(events.len());
-    for event in events {
-        let outcome = push_one(&mut tx, device, session, event, now)?;
-        acks.push(EventAck {
-            id: event.id,
-            outcome,
-        });
+/// One push waiting for the next group commit.
+pub(crate) struct PushJob {
+    pub device: crate::store::Device,
+    pub session: Option<Session>,
+    pub events: Vec<EventEnvelope>,
+    pub now: Timestamp,
+    pub reply: std::sync::mpsc::Sender<Result<Vec<EventAck>, StoreError>>,
+}
+
+/// Applies every waiting push in one transaction and answers each job.
+///
+/// Group commit: pushes that queued while the previous commit was syncing
+/// to disk share one commit, so the disk sync cost is paid once per group
+/// instead of once per push. Each push still commits whole or not at all.
+pub(crate) fn push_group(conn: &mut Connection, jobs: Vec<PushJob>) {
+    let mut results = Vec::with_capacity(jobs.len());
+    let outcome = (|| {
+        let mut tx = conn.transaction().map_err(backend)?;
+        for job in &jobs {
+            let mut acks = Vec::with_capacity(job.events.len());
+            for event in &job.events {
+                let outcome = push_one(&mut tx, &job.device, job.session.as_ref(), event, job.now)?;
+                acks.push(EventAck {
+                    id: event.id,
+                    outcome,
+                });
+            }
+            results.push(acks);
+        }
+        tx.commit().map_err(backend)
+    })();
+
+    match outcome {
+        Ok(()) => {
+            for (job, acks) in jobs.into_iter().zip(results) {
+                // A caller that gave up waiting dropped its receiver; its
+                // events are stored and a retry gets `duplicate`.
+                let _ = job.reply.send(Ok(acks));
+            }
+        }
+        Err(err) => {
+            let detail = err.to_string();
+            for job in jobs {
+                let _ = job.reply.send(Err(StoreError::Backend(detail.clone())));
+            }
+        }
     }
-    tx.commit().map_err(backend)?;
-    Ok(acks)
 }
 
 fn push_one(
@@ -46,13 +75,15 @@ fn push_one(
     now: Timestamp,
 ) -> Result<AckOutcome, StoreError> {
     let id_bytes = event.id.as_bytes().as_slice();
+    // Statements on this path are cached: preparing them again for every
+    // event cost more than running them.
     let earlier: Option<(i64, Option<String>)> = tx
-        .query_row(
-            "SELECT seq, issued FROM events WHERE id = ?1",
-            [id_bytes],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()
+        .prepare_cached("SELECT seq, issued FROM events WHERE id = ?1")
+        .and_then(|mut statement| {
+            statement
+                .query_row([id_bytes], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()
+        })
         .map_err(backend)?;
     if let Some((seq, issued)) = earlier {
         let issued = issued
@@ -69,10 +100,12 @@ fn push_one(
     match apply_event(&savepoint, device, session, event, now) {
         Ok(issued) => {
             savepoint
-                .execute(
+                .prepare_cached(
                     "INSERT INTO events (id, center_id, device_id, kind, body, issued, received_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![
+                )
+                .and_then(|mut statement| {
+                    statement.execute(params![
                         id_bytes,
                         device.center_id.to_string(),
                         device.id.to_string(),
@@ -80,8 +113,8 @@ fn push_one(
                         to_json(event),
                         issued.as_ref().map(to_json),
                         now.to_string()
-                    ],
-                )
+                    ])
+                })
                 .map_err(backend)?;
             let seq = savepoint.last_insert_rowid() as u64;
             savepoint.commit().map_err(backend)?;
