@@ -10,3 +10,4 @@
 pub mod field;
 
 pub use field::{Field, FieldError, FieldRule, Lang};
+pub mod mrz;

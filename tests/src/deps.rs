@@ -50,12 +50,18 @@ impl Graph {
     /// Finds, for each forbidden crate reachable from `root`, one shortest
     /// path to it (`root -> ... -> forbidden`), so a failure shows which
     /// edge brought it in.
-    pub fn forbidden_paths(&self, root: &str, is_forbidden: impl Fn(&str) -> bool) -> Vec<Vec<String>> {
+    pub fn forbidden_paths(
+        &self,
+        root: &str,
+        is_forbidden: impl Fn(&str) -> bool,
+    ) -> Vec<Vec<String>> {
         let mut parent: BTreeMap<&str, &str> = BTreeMap::new();
         let mut queue = VecDeque::from([root]);
         let mut found = Vec::new();
         while let Some(name) = queue.pop_front() {
-            let Some(next) = self.edges.get(name) else { continue };
+            let Some(next) = self.edges.get(name) else {
+                continue;
+            };
             for dep in next {
                 if dep == root || parent.contains_key(dep.as_str()) {
                     continue;
@@ -105,7 +111,9 @@ mod tests {
     #[test]
     fn clean_graph_has_no_forbidden_paths() {
         let graph = graph(&[("domain", "serde"), ("serde", "serde_derive")]);
-        assert!(graph.forbidden_paths("domain", |name| name == "tokio").is_empty());
+        assert!(graph
+            .forbidden_paths("domain", |name| name == "tokio")
+            .is_empty());
     }
 
     #[test]

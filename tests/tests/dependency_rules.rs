@@ -7,16 +7,49 @@ use tests::deps::Graph;
 
 /// Crates that do I/O: async runtimes, sockets, files, databases, devices.
 const IO: &[&str] = &[
-    "tokio", "mio", "async-std", "smol", "socket2", "rusqlite", "libsqlite3-sys", "sqlx",
-    "postgres", "tokio-postgres", "pcsc", "pcsc-sys", "escpos", "serialport", "rusb", "nusb",
-    "hidapi", "cryptoki", "jiff-tzdb-platform", "notify",
+    "tokio",
+    "mio",
+    "async-std",
+    "smol",
+    "socket2",
+    "rusqlite",
+    "libsqlite3-sys",
+    "sqlx",
+    "postgres",
+    "tokio-postgres",
+    "pcsc",
+    "pcsc-sys",
+    "escpos",
+    "serialport",
+    "rusb",
+    "nusb",
+    "hidapi",
+    "cryptoki",
+    "jiff-tzdb-platform",
+    "notify",
 ];
 /// Crates that serve or call HTTP.
-const HTTP: &[&str] = &["axum", "hyper", "reqwest", "ureq", "tower-http", "actix-web", "warp", "h2"];
+const HTTP: &[&str] = &[
+    "axum",
+    "hyper",
+    "reqwest",
+    "ureq",
+    "tower-http",
+    "actix-web",
+    "warp",
+    "h2",
+];
 /// Crates that draw a user interface.
 const UI: &[&str] = &["slint", "winit", "femtovg", "skia-safe", "gtk", "egui"];
 /// Okno's own crates that sit above the domain.
-const UPPER: &[&str] = &["hardware", "ui", "station", "kiosk", "operator", "sync-server"];
+const UPPER: &[&str] = &[
+    "hardware",
+    "ui",
+    "station",
+    "kiosk",
+    "operator",
+    "sync-server",
+];
 
 fn is_ui(name: &str) -> bool {
     UI.contains(&name) || name.starts_with("i-slint-")
@@ -34,23 +67,37 @@ fn graph() -> Graph {
 fn assert_none(graph: &Graph, root: &str, rule: &str, is_forbidden: impl Fn(&str) -> bool) {
     let paths = graph.forbidden_paths(root, is_forbidden);
     let shown: Vec<String> = paths.iter().map(|path| path.join(" -> ")).collect();
-    assert!(shown.is_empty(), "{root} must not depend on {rule}, but: {}", shown.join("; "));
+    assert!(
+        shown.is_empty(),
+        "{root} must not depend on {rule}, but: {}",
+        shown.join("; ")
+    );
 }
 
 #[test]
 fn domain_has_no_io_http_ui_or_upper_crates() {
     let graph = graph();
-    assert_none(&graph, "domain", "an I/O, HTTP, UI or higher Okno crate", |name| {
-        IO.contains(&name) || HTTP.contains(&name) || is_ui(name) || UPPER.contains(&name)
-    });
+    assert_none(
+        &graph,
+        "domain",
+        "an I/O, HTTP, UI or higher Okno crate",
+        |name| IO.contains(&name) || HTTP.contains(&name) || is_ui(name) || UPPER.contains(&name),
+    );
 }
 
 #[test]
 fn hardware_has_neither_slint_nor_axum() {
     let graph = graph();
-    assert_none(&graph, "hardware", "Slint, axum or an Okno application crate", |name| {
-        is_ui(name) || name == "axum" || ["ui", "station", "kiosk", "operator", "sync-server"].contains(&name)
-    });
+    assert_none(
+        &graph,
+        "hardware",
+        "Slint, axum or an Okno application crate",
+        |name| {
+            is_ui(name)
+                || name == "axum"
+                || ["ui", "station", "kiosk", "operator", "sync-server"].contains(&name)
+        },
+    );
 }
 
 #[test]

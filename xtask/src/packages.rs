@@ -26,7 +26,11 @@ const NEEDED: &[&str] = &[
 /// Installs missing packages when running as root; otherwise fails with the
 /// `apt-get` line to run.
 pub fn ensure() -> Result<()> {
-    let missing: Vec<&str> = NEEDED.iter().copied().filter(|name| !installed(name)).collect();
+    let missing: Vec<&str> = NEEDED
+        .iter()
+        .copied()
+        .filter(|name| !installed(name))
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
