@@ -18,3 +18,4 @@ pub use apdu::{Command, Response};
 pub use atr::{Atr, CardKind};
 pub use status::{StatusError, StatusWord};
 pub use transport::{exchange, Metered, Traffic, Transport, TransportError};
+pub mod emrtd;
