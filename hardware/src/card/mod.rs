@@ -19,3 +19,5 @@ pub use atr::{Atr, CardKind};
 pub use status::{StatusError, StatusWord};
 pub use transport::{exchange, Metered, Traffic, Transport, TransportError};
 pub mod emrtd;
+pub mod sim;
+pub use emrtd::{read_document, ChipDocument, ReadError, ReadOptions, Session};

@@ -29,5 +29,13 @@
 
 pub mod bac;
 pub mod crypto;
+pub mod error;
+pub mod face;
+pub mod lds;
+pub mod reader;
 pub mod sm;
 pub mod tlv;
+
+pub use error::ReadError;
+pub use reader::{read_document, ChipDocument, ReadOptions, Session};
+pub mod passive;
