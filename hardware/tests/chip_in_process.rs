@@ -13,7 +13,10 @@ use hardware::card::{
 };
 
 fn sample_profile() -> ChipProfile {
-    let lines = sample_fields().to_lines().expect("sample MRZ is valid").to_vec();
+    let lines = sample_fields()
+        .to_lines()
+        .expect("sample MRZ is valid")
+        .to_vec();
     ChipProfile::new(lines, 20_000).expect("synthetic photo encodes")
 }
 

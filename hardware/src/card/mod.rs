@@ -21,3 +21,4 @@ pub use transport::{exchange, Metered, Traffic, Transport, TransportError};
 pub mod emrtd;
 pub mod sim;
 pub use emrtd::{read_document, ChipDocument, ReadError, ReadOptions, Session};
+pub mod pcsc;

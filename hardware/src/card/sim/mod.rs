@@ -14,3 +14,4 @@ pub mod vpcd;
 pub use chip::VirtualChip;
 pub use issuer::TestIssuer;
 pub use profile::{ChipProfile, PassportFields};
+pub mod rig;
