@@ -41,10 +41,13 @@ fn run(program: &str, args: &[&str]) -> Result<(), RigError> {
 }
 
 /// A machine-wide lock held as a directory with the owner's pid inside.
-struct RigLock;
+/// Tests that need pcscd *not* running hold it too.
+pub struct RigLock;
 
 impl RigLock {
-    fn acquire(timeout: Duration) -> Result<Self, RigError> {
+    /// Takes the lock, waiting up to `timeout` for another holder; a lock
+    /// whose owner process is dead is taken over.
+    pub fn acquire(timeout: Duration) -> Result<Self, RigError> {
         let deadline = Instant::now() + timeout;
         loop {
             match fs::create_dir(LOCK_DIR) {
