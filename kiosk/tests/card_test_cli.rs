@@ -17,9 +17,9 @@ fn serial() -> MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The virtual chip is a binary of the `hardware` package, which
-/// `cargo test -p kiosk` does not build; build it once (cached when fresh)
-/// into this target directory.
+/// Builds the virtual chip once and returns its path. It is a binary of
+/// the `hardware` package, which `cargo test -p kiosk` does not build;
+/// cargo skips the build when the binary is fresh.
 fn chip_binary() -> &'static PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {

@@ -66,6 +66,10 @@ struct Args {
     /// Most data bytes per short protected reply.
     #[arg(long, default_value_t = 231)]
     short_reply_cap: usize,
+    /// Leave TCP delayed ACK on (adds about 45 ms per APDU with Debian's
+    /// vpcd); only for measuring that cost.
+    #[arg(long)]
+    no_quickack: bool,
     /// Directory to write the test CSCA certificate into (okno-test-csca.der).
     #[arg(long)]
     csca_out: Option<PathBuf>,
@@ -130,6 +134,7 @@ fn main() -> Result<()> {
                 args.vpcd
             )
         })?;
-    vpcd::serve(&mut stream, &mut chip).context("the connection to vpcd failed")?;
+    vpcd::serve(&mut stream, &mut chip, !args.no_quickack)
+        .context("the connection to vpcd failed")?;
     Ok(())
 }

@@ -41,7 +41,7 @@ pub struct Atr {
     pub tck: Option<u8>,
 }
 
-/// Why bytes are not a valid ATR.
+/// Failure to parse bytes as an ATR.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AtrError {
     #[error("ATR of {0} bytes is too short: TS and T0 are required")]
@@ -188,7 +188,7 @@ impl fmt::Display for Atr {
     }
 }
 
-/// What kind of card an ATR belongs to.
+/// Kind of card an ATR belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CardKind {
     /// An ISO 14443-4 contactless chip seen through the PC/SC part 3

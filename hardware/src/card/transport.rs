@@ -12,7 +12,7 @@ use super::apdu::{ApduError, Command, Response};
 /// answering `61xx` past this is treated as faulty.
 const MAX_GET_RESPONSE_ROUNDS: usize = 64;
 
-/// Why an APDU did not reach the card or no answer came back.
+/// Failure to deliver an APDU or to receive its response.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransportError {
     /// The card left the reader's field (or was pulled out) during the exchange.

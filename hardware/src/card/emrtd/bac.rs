@@ -31,13 +31,13 @@ impl AccessKeys {
     }
 }
 
-/// Why Basic Access Control did not finish.
+/// Failure of Basic Access Control.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BacError {
     /// The chip rejected EXTERNAL AUTHENTICATE: the MRZ data was wrong.
     #[error("chip rejected the access key ({0})")]
     Refused(StatusWord),
-    /// The chip's answer did not authenticate with the reader's keys.
+    /// The chip's response did not verify with the reader's keys.
     #[error("chip's authentication cryptogram did not verify")]
     ChipNotAuthenticated,
     /// GET CHALLENGE failed: the chip may not support BAC.

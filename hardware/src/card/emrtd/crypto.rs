@@ -42,7 +42,7 @@ fn with_odd_parity(byte: u8) -> u8 {
     }
 }
 
-/// The BAC key seed: the first 16 bytes of SHA-1 over the MRZ text.
+/// Computes the BAC key seed: the first 16 bytes of SHA-1 over the MRZ text.
 pub fn key_seed(mrz_text: &str) -> [u8; 16] {
     let digest = Sha1::digest(mrz_text.as_bytes());
     let mut seed = [0u8; 16];

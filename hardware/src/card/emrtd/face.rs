@@ -23,7 +23,7 @@ impl std::fmt::Debug for RgbaImage {
     }
 }
 
-/// Why a face image could not be decoded.
+/// Failure to decode a face image.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FaceError {
     #[error("the face image is JPEG 2000, which this build cannot decode")]

@@ -16,7 +16,7 @@ pub enum EfId {
 }
 
 impl EfId {
-    /// The two-byte file identifier SELECT uses (`01 1E`, `01 1D`, `01 0n`).
+    /// Returns the two-byte file identifier SELECT uses (`01 1E`, `01 1D`, `01 0n`).
     pub fn file_id(self) -> [u8; 2] {
         match self {
             EfId::Com => [0x01, 0x1E],
@@ -25,7 +25,7 @@ impl EfId {
         }
     }
 
-    /// The outer tag of the file's content.
+    /// Returns the outer tag of the file's content.
     pub fn tag(self) -> u32 {
         match self {
             EfId::Com => 0x60,
@@ -76,7 +76,7 @@ fn dg_number(tag: u8) -> Option<u8> {
         .map(|(n, _)| *n)
 }
 
-/// Why an LDS file could not be interpreted.
+/// Failure to interpret an LDS file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LdsError {
     #[error("{file}: {source}")]
@@ -150,7 +150,7 @@ impl Com {
     }
 }
 
-/// Parses DG1 into the MRZ it holds (tag `61`, then `5F1F`).
+/// Parses DG1 into the MRZ it contains (tag `61`, then `5F1F`).
 pub fn parse_dg1(bytes: &[u8]) -> Result<Mrz, LdsError> {
     let outer = tlv::expect(bytes, 0x61).map_err(tlv_error("DG1"))?;
     let mrz = tlv::find(outer.value, 0x5F1F)
@@ -176,7 +176,7 @@ pub fn encode_dg1(mrz_lines: &[&str]) -> Vec<u8> {
     tlv::encode(0x61, &tlv::encode(0x5F1F, mrz_lines.concat().as_bytes()))
 }
 
-/// How a face image is encoded, from the ISO 19794-5 image data type.
+/// Encoding of a face image, from the ISO 19794-5 image data type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageFormat {
     Jpeg,

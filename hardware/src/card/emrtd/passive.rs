@@ -146,7 +146,7 @@ pub enum IssuerCheck {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Passed,
-    /// Hashes and signature are fine but nobody vouched for the signer.
+    /// Hashes and signature are valid, but no CSCA certificate vouched for the signer.
     SignatureValidIssuerNotChecked,
     Failed,
 }
@@ -179,7 +179,7 @@ impl PassiveAuthReport {
         }
     }
 
-    /// One line for technicians' tools and logs (no personal data).
+    /// Formats the report as one line for technicians' tools and logs (no personal data).
     pub fn summary(&self) -> String {
         let groups: Vec<String> = self
             .data_groups

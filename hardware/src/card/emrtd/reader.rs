@@ -142,7 +142,9 @@ impl<'t> Session<'t> {
             // End of file before Ne bytes: the data returned is still good.
             Err(StatusError::EndOfFile) => Ok(response.data),
             Err(StatusError::WrongLength) if self.options.extended_length => {
-                debug!("chip refused an extended READ BINARY; falling back to short reads");
+                debug!(
+                    "chip rejected an extended READ BINARY with 6700; falling back to short reads"
+                );
                 self.options.extended_length = false;
                 self.read_chunk(offset, length.min(MAX_SHORT_PROTECTED_READ))
             }

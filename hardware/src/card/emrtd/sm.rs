@@ -12,7 +12,7 @@ use super::tlv;
 use crate::card::apdu::{Command, Response, EXTENDED_MAX_NE, SHORT_MAX_NE};
 use crate::card::status::StatusWord;
 
-/// Why a protected APDU could not be built or checked.
+/// Failure to check or decode a protected APDU.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SmError {
     #[error("secure messaging object {0:02X} missing")]

@@ -11,7 +11,7 @@ pub struct Tlv<'a> {
     pub encoded_len: usize,
 }
 
-/// Why bytes are not a data object.
+/// Failure to decode bytes as a data object.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TlvError {
     #[error("data object ends inside its tag or length at byte {0}")]

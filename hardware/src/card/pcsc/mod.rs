@@ -11,7 +11,7 @@ pub mod transport;
 pub use monitor::{CardEvent, Monitor};
 pub use transport::PcscCard;
 
-/// Why PC/SC could not be used at all.
+/// Failure to use PC/SC at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PcscError {
     /// pcscd is not running (`SCARD_E_NO_SERVICE`).
@@ -47,7 +47,7 @@ pub fn establish() -> Result<::pcsc::Context, PcscError> {
     Ok(::pcsc::Context::establish(::pcsc::Scope::User)?)
 }
 
-/// Lists the readers pcscd knows; none is an empty list, not an error.
+/// Lists the readers pcscd reports. No readers is an empty list, not an error.
 pub fn list_readers(context: &::pcsc::Context) -> Result<Vec<String>, PcscError> {
     match context.list_readers_owned() {
         Ok(names) => Ok(names

@@ -22,7 +22,7 @@ use super::PcscError;
 
 const WAIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// What the monitor saw.
+/// A reader or card change seen by the monitor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CardEvent {
     ReaderAdded {
@@ -127,8 +127,8 @@ fn is_gone(state: State) -> bool {
     state.intersects(State::UNKNOWN | State::IGNORE)
 }
 
-/// The monitor loop. Ends on stop, when pcscd goes away, or when nobody
-/// listens any more.
+/// Runs the monitor loop. It ends on stop, when pcscd goes away, or when
+/// the receiving side of the channel is dropped.
 fn watch(context: &Context, stop: &AtomicBool, events: &Sender<CardEvent>) {
     let mut states = vec![ReaderState::new(PNP_NOTIFICATION(), State::UNAWARE)];
     let mut present: HashMap<String, bool> = HashMap::new();
@@ -138,7 +138,7 @@ fn watch(context: &Context, stop: &AtomicBool, events: &Sender<CardEvent>) {
     };
 
     while !stop.load(Ordering::SeqCst) {
-        // Drop readers pcscd no longer knows, then add the new ones.
+        // Drop readers pcscd no longer reports, then add the new ones.
         let mut listening = true;
         states.retain(|state| {
             let name = state.name().to_string_lossy().into_owned();

@@ -1,7 +1,7 @@
 //! The virtual eMRTD chip: a BAC passport with EF.COM, DG1, DG2 and an
 //! EF.SOD signed under a test CSCA, in-process or connected to vpcd.
 //!
-//! - [`profile`]: what the chip holds and how it caps replies.
+//! - [`profile`]: the chip's contents and how it caps replies.
 //! - [`issuer`]: the test CSCA and document signer.
 //! - [`chip`]: the APDU state machine.
 //! - [`vpcd`]: the vpcd client that puts the chip into a PC/SC reader.

@@ -15,12 +15,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Where the lock directory lives; it holds the owner's pid.
+/// Path of the lock directory, which contains the owner's pid.
 const LOCK_DIR: &str = "/run/okno-pcsc-rig.lock";
 /// The reader vpcd's first slot shows up as.
 pub const VPCD_READER: &str = "Virtual PCD 00 00";
 
-/// Why the rig could not start.
+/// Failure to start or drive the rig.
 #[derive(Debug, thiserror::Error)]
 #[error("PC/SC rig: {0}")]
 pub struct RigError(String);
@@ -71,7 +71,7 @@ impl RigLock {
                     }
                     if Instant::now() > deadline {
                         return Err(RigError(format!(
-                            "another PC/SC rig (pid {}) holds {LOCK_DIR}",
+                            "timed out waiting for {LOCK_DIR}, held by another PC/SC rig (pid {})",
                             owner.trim()
                         )));
                     }
@@ -222,7 +222,7 @@ impl PcscRig {
         }
     }
 
-    /// A scratch directory removed with the rig.
+    /// Returns a scratch directory that is removed with the rig.
     pub fn work_dir(&self) -> &Path {
         &self.work_dir
     }

@@ -2,7 +2,8 @@
 //! vpcd listens on (35963 for the first reader). Every message each way is
 //! a 2-byte big-endian length and then that many bytes; a 1-byte message
 //! from vpcd is a control code (0 power off, 1 power on, 2 reset, 4 send
-//! the ATR), anything longer is a command APDU to answer.
+//! the ATR), anything longer is a command APDU, which the card
+//! answers with a response APDU.
 //!
 //! Debian's vpcd writes the length and the payload separately, so Nagle's
 //! algorithm on its side meets delayed ACK on ours and every APDU waits
@@ -42,8 +43,10 @@ pub fn connect(address: SocketAddr, timeout: Duration) -> io::Result<TcpStream> 
     }
 }
 
-fn read_message(stream: &mut TcpStream) -> io::Result<Option<Vec<u8>>> {
-    SockRef::from(&*stream).set_quickack(true)?;
+fn read_message(stream: &mut TcpStream, quickack: bool) -> io::Result<Option<Vec<u8>>> {
+    if quickack {
+        SockRef::from(&*stream).set_quickack(true)?;
+    }
     let mut length = [0u8; 2];
     match stream.read_exact(&mut length) {
         Ok(()) => {}
@@ -51,7 +54,9 @@ fn read_message(stream: &mut TcpStream) -> io::Result<Option<Vec<u8>>> {
         Err(err) => return Err(err),
     }
     let mut payload = vec![0u8; usize::from(u16::from_be_bytes(length))];
-    SockRef::from(&*stream).set_quickack(true)?;
+    if quickack {
+        SockRef::from(&*stream).set_quickack(true)?;
+    }
     stream.read_exact(&mut payload)?;
     Ok(Some(payload))
 }
@@ -70,10 +75,11 @@ fn write_message(stream: &mut TcpStream, payload: &[u8]) -> io::Result<()> {
     stream.write_all(&message)
 }
 
-/// Serves the chip to vpcd until vpcd closes the connection.
-pub fn serve(stream: &mut TcpStream, chip: &mut VirtualChip) -> io::Result<()> {
+/// Serves the chip to vpcd until vpcd closes the connection. `quickack`
+/// false leaves the kernel's delayed ACK alone, only to measure its cost.
+pub fn serve(stream: &mut TcpStream, chip: &mut VirtualChip, quickack: bool) -> io::Result<()> {
     info!(peer = ?stream.peer_addr().ok(), "virtual chip connected to vpcd");
-    while let Some(message) = read_message(stream)? {
+    while let Some(message) = read_message(stream, quickack)? {
         match message.as_slice() {
             [POWER_OFF] | [POWER_ON] | [RESET] => chip.reset(),
             [GET_ATR] => write_message(stream, &chip.atr())?,
