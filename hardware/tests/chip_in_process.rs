@@ -247,3 +247,76 @@ fn unknown_card_is_not_a_travel_document() {
     );
     assert!(error.message_ru().contains("не является паспортом"));
 }
+
+#[test]
+fn rsa_signers_verify() {
+    use hardware::card::sim::issuer::DsAlgorithm;
+    for algorithm in [DsAlgorithm::RsaPkcs1Sha256, DsAlgorithm::RsaPssSha256] {
+        let issuer = TestIssuer::generate_with(algorithm).unwrap();
+        let mut chip = VirtualChip::new(sample_profile(), &issuer).unwrap();
+        let document = read_document(&mut chip, &sample_input(), ReadOptions::default()).unwrap();
+        let cscas = [issuer.csca_certificate.clone()];
+        let report = passive::authenticate(&document.sod, &document.data_groups, Some(&cscas));
+        assert_eq!(report.signature, SignatureCheck::Valid, "{algorithm:?}");
+        assert_eq!(report.verdict(), Verdict::Passed, "{algorithm:?}");
+    }
+}
+
+/// Returns the SignedData inside an EF.SOD.
+fn signed_data(sod: &[u8]) -> cms::signed_data::SignedData {
+    use der::Decode;
+    let outer = hardware::card::emrtd::tlv::expect(sod, 0x77).expect("SOD tag");
+    let content_info = cms::content_info::ContentInfo::from_der(outer.value).expect("ContentInfo");
+    content_info.content.decode_as().expect("SignedData")
+}
+
+#[test]
+fn signature_of_other_key_fails() {
+    use der::asn1::SetOfVec;
+    use der::Encode;
+
+    let issuer = TestIssuer::generate().unwrap();
+    let other = TestIssuer::generate().unwrap();
+    let mut chip = VirtualChip::new(sample_profile(), &issuer).unwrap();
+    let document = read_document(&mut chip, &sample_input(), ReadOptions::default()).unwrap();
+
+    // Put the other DS's signature over the same content into our SOD: it
+    // is well-formed, but does not verify with our DS certificate.
+    let foreign = signed_data(&other.sign_sod(&document.data_groups).unwrap());
+    let foreign_signature = foreign
+        .signer_infos
+        .0
+        .iter()
+        .next()
+        .unwrap()
+        .signature
+        .clone();
+    let mut own = signed_data(&document.sod);
+    let mut signers = own.signer_infos.0.into_vec();
+    signers[0].signature = foreign_signature;
+    own.signer_infos = cms::signed_data::SignerInfos(SetOfVec::try_from(signers).unwrap());
+    let content_info = cms::content_info::ContentInfo {
+        content_type: const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2"),
+        content: der::Any::encode_from(&own).unwrap(),
+    };
+    let forged = hardware::card::emrtd::tlv::encode(0x77, &content_info.to_der().unwrap());
+
+    let report = passive::authenticate(&forged, &document.data_groups, None);
+    assert_eq!(
+        report.data_groups,
+        vec![(1, HashCheck::Match), (2, HashCheck::Match)]
+    );
+    assert_eq!(
+        report.signature,
+        SignatureCheck::Invalid("ECDSA signature does not verify".to_owned())
+    );
+    assert_eq!(report.verdict(), Verdict::Failed);
+}
+
+#[test]
+fn unreadable_sod_fails() {
+    let report =
+        passive::authenticate(&[0x77, 0x03, 0x30, 0x01, 0x00], &[(1, vec![1, 2, 3])], None);
+    assert!(report.sod_error.is_some());
+    assert_eq!(report.verdict(), Verdict::Failed);
+}

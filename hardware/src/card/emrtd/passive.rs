@@ -8,9 +8,9 @@
 //! [`Verdict::SignatureValidIssuerNotChecked`], never a pass: anyone can
 //! sign a SOD with a certificate they made themselves.
 //!
-//! Supported signatures: ECDSA on P-256 and P-384 and RSA PKCS#1 v1.5, each
-//! with SHA-1 or SHA-2. RSASSA-PSS and brainpool curves are reported as
-//! unsupported rather than failed.
+//! Supported signatures: ECDSA on P-256 and P-384, RSA PKCS#1 v1.5 and
+//! RSASSA-PSS (MGF1 with the same hash), each with SHA-1 or SHA-2.
+//! Brainpool curves are reported as unsupported rather than failed.
 //! NOTE: certificate validity periods and revocation lists are not checked.
 
 use std::path::Path;
@@ -48,6 +48,7 @@ const RSA_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.11354
 const RSA_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
 const RSA_SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
 const RSA_SHA224: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.14");
+const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
 const CURVE_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const CURVE_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 
@@ -382,12 +383,28 @@ fn verify(
     message: &[u8],
     signature: &[u8],
 ) -> SignatureCheck {
+    // RSASSA-PSS names its hash and salt length in the parameters.
+    let mut pss_salt = None;
     let digest = match algorithm.oid {
         ECDSA_SHA1 | RSA_SHA1 => HashAlgorithm::Sha1,
         ECDSA_SHA224 | RSA_SHA224 => HashAlgorithm::Sha224,
         ECDSA_SHA256 | RSA_SHA256 => HashAlgorithm::Sha256,
         ECDSA_SHA384 | RSA_SHA384 => HashAlgorithm::Sha384,
         ECDSA_SHA512 | RSA_SHA512 => HashAlgorithm::Sha512,
+        RSASSA_PSS => {
+            let params = algorithm
+                .parameters
+                .as_ref()
+                .and_then(|params| params.decode_as::<rsa::pkcs1::RsaPssParams<'_>>().ok());
+            let Some(params) = params else {
+                return SignatureCheck::Invalid("RSASSA-PSS parameters are malformed".to_owned());
+            };
+            let Some(digest) = HashAlgorithm::from_oid(&params.hash.oid) else {
+                return SignatureCheck::Unsupported(format!("RSASSA-PSS hash {}", params.hash.oid));
+            };
+            pss_salt = Some(usize::from(params.salt_len));
+            digest
+        }
         EC_PUBLIC_KEY | RSA_ENCRYPTION => match default_digest {
             Some(digest) => digest,
             None => {
@@ -445,22 +462,37 @@ fn verify(
                 invalid("ECDSA signature does not verify")
             }
         }
-        RSA_ENCRYPTION => {
-            use rsa::pkcs8::DecodePublicKey;
-            let Ok(der) = key.to_der() else {
+        RSA_ENCRYPTION | RSASSA_PSS => {
+            use rsa::pkcs1::DecodeRsaPublicKey;
+            // The key is an RSAPublicKey inside the SPKI bit string, whichever
+            // of the two algorithm identifiers labels it.
+            let Ok(public) = rsa::RsaPublicKey::from_pkcs1_der(key.subject_public_key.raw_bytes())
+            else {
                 return invalid("RSA public key is malformed");
             };
-            let Ok(public) = rsa::RsaPublicKey::from_public_key_der(&der) else {
-                return invalid("RSA public key is malformed");
+            let verified = match pss_salt {
+                Some(salt) => {
+                    let scheme = match digest {
+                        HashAlgorithm::Sha1 => rsa::Pss::new_with_salt::<sha1::Sha1>(salt),
+                        HashAlgorithm::Sha224 => rsa::Pss::new_with_salt::<sha2::Sha224>(salt),
+                        HashAlgorithm::Sha256 => rsa::Pss::new_with_salt::<sha2::Sha256>(salt),
+                        HashAlgorithm::Sha384 => rsa::Pss::new_with_salt::<sha2::Sha384>(salt),
+                        HashAlgorithm::Sha512 => rsa::Pss::new_with_salt::<sha2::Sha512>(salt),
+                    };
+                    public.verify(scheme, &hashed, signature)
+                }
+                None => {
+                    let scheme = match digest {
+                        HashAlgorithm::Sha1 => rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
+                        HashAlgorithm::Sha224 => rsa::Pkcs1v15Sign::new::<sha2::Sha224>(),
+                        HashAlgorithm::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
+                        HashAlgorithm::Sha384 => rsa::Pkcs1v15Sign::new::<sha2::Sha384>(),
+                        HashAlgorithm::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
+                    };
+                    public.verify(scheme, &hashed, signature)
+                }
             };
-            let scheme = match digest {
-                HashAlgorithm::Sha1 => rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
-                HashAlgorithm::Sha224 => rsa::Pkcs1v15Sign::new::<sha2::Sha224>(),
-                HashAlgorithm::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
-                HashAlgorithm::Sha384 => rsa::Pkcs1v15Sign::new::<sha2::Sha384>(),
-                HashAlgorithm::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
-            };
-            match public.verify(scheme, &hashed, signature) {
+            match verified {
                 Ok(()) => SignatureCheck::Valid,
                 Err(_) => invalid("RSA signature does not verify"),
             }

@@ -41,6 +41,10 @@ const ID_SHA256: der::oid::ObjectIdentifier =
     der::oid::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
 const ECDSA_WITH_SHA256: der::oid::ObjectIdentifier =
     der::oid::ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
+const SHA256_WITH_RSA: der::oid::ObjectIdentifier =
+    der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+const RSASSA_PSS: der::oid::ObjectIdentifier =
+    der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
 
 /// Why the test issuer could not build something.
 #[derive(Debug, thiserror::Error)]
@@ -57,18 +61,34 @@ fn issuer_error(context: &'static str) -> impl Fn(String) -> IssuerError {
     move |detail| IssuerError(format!("{context}: {detail}"))
 }
 
+/// The document signer's signature scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DsAlgorithm {
+    /// ECDSA on P-256 with SHA-256.
+    EcdsaP256,
+    /// RSA 2048 PKCS#1 v1.5 with SHA-256.
+    RsaPkcs1Sha256,
+    /// RSA 2048 RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt.
+    RsaPssSha256,
+}
+
+enum DsKey {
+    Ecdsa(SigningKey),
+    Rsa(Box<rsa::RsaPrivateKey>, DsAlgorithm),
+}
+
 /// The test CSCA and DS with their keys.
 pub struct TestIssuer {
     pub csca_certificate: Certificate,
     pub ds_certificate: Certificate,
-    ds_key: SigningKey,
+    ds_key: DsKey,
 }
 
 fn certificate(
     profile: Profile,
     serial: u8,
     subject: &Name,
-    public_key: &p256::PublicKey,
+    public_key: &impl EncodePublicKey,
     signer: &SigningKey,
 ) -> Result<Certificate, IssuerError> {
     let spki_der = public_key
@@ -87,10 +107,25 @@ fn certificate(
 }
 
 impl TestIssuer {
-    /// Makes a fresh CSCA (`CN=Okno Test CSCA,C=RU`) and a DS under it.
+    /// Makes a fresh P-256 CSCA (`CN=Okno Test CSCA`) and a P-256 DS under it.
     pub fn generate() -> Result<Self, IssuerError> {
+        Self::generate_with(DsAlgorithm::EcdsaP256)
+    }
+
+    /// Makes a fresh P-256 CSCA and a DS of the given scheme under it.
+    /// RSA key generation takes a second or more in debug builds.
+    pub fn generate_with(algorithm: DsAlgorithm) -> Result<Self, IssuerError> {
         let csca_key = SigningKey::random(&mut OsRng);
-        let ds_key = SigningKey::random(&mut OsRng);
+        let ds_key = match algorithm {
+            DsAlgorithm::EcdsaP256 => DsKey::Ecdsa(SigningKey::random(&mut OsRng)),
+            rsa_algorithm => DsKey::Rsa(
+                Box::new(
+                    rsa::RsaPrivateKey::new(&mut OsRng, 2048)
+                        .map_err(|e| IssuerError(e.to_string()))?,
+                ),
+                rsa_algorithm,
+            ),
+        };
         let csca_name = Name::from_str("CN=Okno Test CSCA,O=Okno test issuer,C=RU")
             .map_err(|e| IssuerError(e.to_string()))?;
         let ds_name = Name::from_str("CN=Okno Test DS,O=Okno test issuer,C=RU")
@@ -108,13 +143,15 @@ impl TestIssuer {
             enable_key_agreement: false,
             enable_key_encipherment: false,
         };
-        let ds_certificate = certificate(
-            ds_profile,
-            2,
-            &ds_name,
-            &p256::PublicKey::from(ds_key.verifying_key()),
-            &csca_key,
-        )?;
+        let ds_certificate = match &ds_key {
+            DsKey::Ecdsa(key) => {
+                let public = p256::PublicKey::from(key.verifying_key());
+                certificate(ds_profile, 2, &ds_name, &public, &csca_key)?
+            }
+            DsKey::Rsa(key, _) => {
+                certificate(ds_profile, 2, &ds_name, &key.to_public_key(), &csca_key)?
+            }
+        };
         Ok(TestIssuer {
             csca_certificate,
             ds_certificate,
@@ -129,8 +166,54 @@ impl TestIssuer {
             .map_err(|e| IssuerError(e.to_string()))
     }
 
+    /// Signs `message` with the DS key; returns the signature bytes and
+    /// the CMS signature algorithm identifier.
+    fn sign(&self, message: &[u8]) -> Result<(Vec<u8>, AlgorithmIdentifierOwned), IssuerError> {
+        use rsa::signature::{RandomizedSigner, SignatureEncoding};
+        match &self.ds_key {
+            DsKey::Ecdsa(key) => {
+                let signature: DerSignature = key.sign(message);
+                Ok((
+                    signature.as_bytes().to_vec(),
+                    AlgorithmIdentifierOwned {
+                        oid: ECDSA_WITH_SHA256,
+                        parameters: None,
+                    },
+                ))
+            }
+            DsKey::Rsa(key, DsAlgorithm::RsaPssSha256) => {
+                let signer =
+                    rsa::pss::SigningKey::<Sha256>::new_with_salt_len(key.as_ref().clone(), 32);
+                let signature = signer.sign_with_rng(&mut OsRng, message).to_vec();
+                let params = rsa::pkcs1::RsaPssParams::new::<Sha256>(32);
+                let parameters =
+                    Any::encode_from(&params).map_err(|e| IssuerError(e.to_string()))?;
+                Ok((
+                    signature,
+                    AlgorithmIdentifierOwned {
+                        oid: RSASSA_PSS,
+                        parameters: Some(parameters),
+                    },
+                ))
+            }
+            DsKey::Rsa(key, _) => {
+                let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(key.as_ref().clone());
+                let signature = signer.sign(message).to_vec();
+                let null =
+                    Any::new(Tag::Null, Vec::new()).map_err(|e| IssuerError(e.to_string()))?;
+                Ok((
+                    signature,
+                    AlgorithmIdentifierOwned {
+                        oid: SHA256_WITH_RSA,
+                        parameters: Some(null),
+                    },
+                ))
+            }
+        }
+    }
+
     /// Builds EF.SOD over data groups: a SHA-256 LDS security object in a
-    /// CMS SignedData signed by the DS with ECDSA P-256, carrying the DS
+    /// CMS SignedData signed by the DS, carrying the DS
     /// certificate.
     pub fn sign_sod(&self, data_groups: &[(u8, Vec<u8>)]) -> Result<Vec<u8>, IssuerError> {
         let sha256 = AlgorithmIdentifierOwned {
@@ -176,7 +259,7 @@ impl TestIssuer {
         };
         let signed_attrs = SetOfVec::try_from(vec![content_type, message_digest]).map_err(wrap)?;
         let to_sign = signed_attrs.to_der().map_err(wrap)?;
-        let signature: DerSignature = self.ds_key.sign(&to_sign);
+        let (signature, signature_algorithm) = self.sign(&to_sign)?;
 
         let tbs = &self.ds_certificate.tbs_certificate;
         let signer_info = SignerInfo {
@@ -187,11 +270,8 @@ impl TestIssuer {
             }),
             digest_alg: sha256.clone(),
             signed_attrs: Some(signed_attrs),
-            signature_algorithm: AlgorithmIdentifierOwned {
-                oid: ECDSA_WITH_SHA256,
-                parameters: None,
-            },
-            signature: OctetString::new(signature.as_bytes().to_vec()).map_err(wrap)?,
+            signature_algorithm,
+            signature: OctetString::new(signature).map_err(wrap)?,
             unsigned_attrs: None,
         };
         let signed_data = SignedData {
