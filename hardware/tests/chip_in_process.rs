@@ -320,3 +320,28 @@ fn unreadable_sod_fails() {
     assert!(report.sod_error.is_some());
     assert_eq!(report.verdict(), Verdict::Failed);
 }
+
+#[test]
+fn large_dg2_reads_past_32k() {
+    let issuer = TestIssuer::generate().unwrap();
+    let lines = sample_fields().to_lines().unwrap().to_vec();
+
+    // Short reads pass offset 32767 at 40 KB; extended reads of 32767 bytes
+    // pass it only after two chunks, hence 70 KB.
+    for (photo_bytes, options) in [(40_000, short_reads()), (70_000, ReadOptions::default())] {
+        let profile = ChipProfile::new(lines.clone(), photo_bytes).unwrap();
+        let mut chip = VirtualChip::new(profile, &issuer).unwrap();
+        let expected_dg2 = chip.file(EfId::Dg(2)).unwrap().to_vec();
+        assert!(expected_dg2.len() > photo_bytes);
+
+        let document = read_document(&mut chip, &sample_input(), options).unwrap();
+        assert_eq!(
+            document.data_groups[1].1, expected_dg2,
+            "{photo_bytes} bytes"
+        );
+        let report = passive::authenticate(&document.sod, &document.data_groups, None);
+        assert_eq!(report.data_groups[1], (2, HashCheck::Match));
+        let image = face::decode_rgba(document.face.as_ref().unwrap()).unwrap();
+        assert_eq!((image.width, image.height), (240, 320));
+    }
+}

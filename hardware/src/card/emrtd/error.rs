@@ -25,7 +25,7 @@ pub enum ReadError {
     NotTravelDocument(StatusError),
     #[error("{} absent on the chip (6A82)", .0.name())]
     FileAbsent(EfId),
-    #[error("{} of {length} bytes exceeds the 32767-byte READ BINARY offset limit", .file.name())]
+    #[error("{} declares {length} bytes, more than the 1 MiB a reader accepts", .file.name())]
     FileTooLarge { file: EfId, length: usize },
     #[error("secure messaging failed: {0}")]
     SecureMessaging(#[from] SmError),
@@ -74,7 +74,7 @@ impl ReadError {
                 format!("В чипе нет группы данных {} (код 6A82). Сверьте данные по бумажному документу.", file.name())
             }
             ReadError::FileTooLarge { file, .. } => {
-                format!("Группа данных {} слишком велика для этого считывателя. Сверьте данные по бумажному документу.", file.name())
+                format!("Чип сообщает неправдоподобный размер группы данных {}. Сверьте данные по бумажному документу.", file.name())
             }
             ReadError::SecureMessaging(_) => {
                 "Защищённый обмен с чипом прервался. Уберите документ и положите его снова, затем нажмите «Повторить».".to_owned()

@@ -23,8 +23,15 @@ use crate::card::transport::{exchange, Transport};
 /// The ICAO eMRTD application identifier (LDS1).
 pub const EMRTD_AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01];
 
-/// Highest offset plain READ BINARY (`B0`) can address in P1 P2.
+/// Highest offset plain READ BINARY (`B0`) can address in P1 P2; past it
+/// the odd READ BINARY (`B1`) carries the offset in DO'54'.
 const MAX_B0_OFFSET: usize = 0x7FFF;
+/// Largest file the reader accepts. LDS files are far smaller (a DG2 is
+/// typically 15 to 40 KB), so a larger declared length means a broken chip.
+const MAX_FILE_LENGTH: usize = 1 << 20;
+/// Bytes of the DO'53' header around `B1` response data (tag and a length
+/// of up to three bytes).
+const DO53_HEADER: usize = 4;
 
 /// How to read files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,14 +110,14 @@ impl<'t> Session<'t> {
         let (_, length, header) = tlv::decode_header(&data)
             .map_err(|err| ReadError::Malformed(format!("{}: {err}", file.name())))?;
         let total = header + length;
+        if total > MAX_FILE_LENGTH {
+            return Err(ReadError::FileTooLarge {
+                file,
+                length: total,
+            });
+        }
         while data.len() < total {
             let offset = data.len();
-            if offset > MAX_B0_OFFSET {
-                return Err(ReadError::FileTooLarge {
-                    file,
-                    length: total,
-                });
-            }
             let chunk = self.read_chunk(offset, (total - offset).min(self.chunk_size()))?;
             if chunk.is_empty() {
                 return Err(ReadError::Malformed(format!(
@@ -134,13 +141,36 @@ impl<'t> Session<'t> {
     }
 
     fn read_chunk(&mut self, offset: usize, length: usize) -> Result<Vec<u8>, ReadError> {
-        let [p1, p2] = (offset as u16).to_be_bytes();
-        let read = Command::new(0x00, 0xB0, p1, p2).with_ne(length);
+        let odd = offset > MAX_B0_OFFSET;
+        let read = if odd {
+            // READ BINARY B1: offset in DO'54', data back inside DO'53'.
+            let bytes = (offset as u32).to_be_bytes();
+            let first = bytes.iter().position(|&b| b != 0).unwrap_or(3);
+            let ne = if self.options.extended_length {
+                length + DO53_HEADER
+            } else {
+                MAX_SHORT_PROTECTED_READ
+            };
+            Command::new(0x00, 0xB1, 0x00, 0x00)
+                .with_data(tlv::encode(0x54, &bytes[first..]))
+                .with_ne(ne)
+        } else {
+            let [p1, p2] = (offset as u16).to_be_bytes();
+            Command::new(0x00, 0xB0, p1, p2).with_ne(length)
+        };
         let response = self.send(&read)?;
+        let data = |response: Response| -> Result<Vec<u8>, ReadError> {
+            if !odd {
+                return Ok(response.data);
+            }
+            let inner = tlv::expect(&response.data, 0x53)
+                .map_err(|err| ReadError::Malformed(format!("READ BINARY B1 response: {err}")))?;
+            Ok(inner.value.to_vec())
+        };
         match response.status.check() {
-            Ok(()) => Ok(response.data),
+            Ok(()) => data(response),
             // End of file before Ne bytes: the data returned is still good.
-            Err(StatusError::EndOfFile) => Ok(response.data),
+            Err(StatusError::EndOfFile) => data(response),
             Err(StatusError::WrongLength) if self.options.extended_length => {
                 debug!(
                     "chip rejected an extended READ BINARY with 6700; falling back to short reads"

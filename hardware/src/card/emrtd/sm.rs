@@ -3,9 +3,10 @@
 //! chip checks commands and protects responses.
 //!
 //! Each protected APDU increments the send sequence counter (SSC) once, so
-//! the reader and the chip must process every APDU in the same order. Only
-//! even-INS commands are supported (data in DO'87'); the odd READ BINARY
-//! (`B1`) with DO'85' is not, because Okno reads files below 32 KB.
+//! the reader and the chip must process every APDU in the same order.
+//! Data travels encrypted in DO'87' (with a padding indicator byte) for
+//! even INS and in DO'85' (without it) for odd INS such as READ BINARY
+//! `B1`; the reader accepts either in responses.
 
 use super::crypto::{self, Key16};
 use super::tlv;
@@ -34,6 +35,9 @@ pub struct SecureChannel {
     enc: Key16,
     mac: Key16,
     ssc: u64,
+    /// Chip side: whether the last unwrapped command had an odd INS, so
+    /// its response data goes into DO'85'.
+    odd_instruction: bool,
 }
 
 impl std::fmt::Debug for SecureChannel {
@@ -78,6 +82,7 @@ impl SecureChannel {
             enc,
             mac,
             ssc: u64::from_be_bytes(ssc),
+            odd_instruction: false,
         }
     }
 
@@ -93,21 +98,32 @@ impl SecureChannel {
         crypto::retail_mac(&self.mac, &input)
     }
 
-    fn encrypted_do87(&self, data: &[u8]) -> Vec<u8> {
+    /// Encrypts data into DO'87' (even INS) or DO'85' (odd INS).
+    fn encrypted_data_object(&self, data: &[u8], odd_instruction: bool) -> Vec<u8> {
+        let cryptogram = crypto::encrypt_cbc(&self.enc, &crypto::pad(data));
+        if odd_instruction {
+            return tlv::encode(0x85, &cryptogram);
+        }
         let mut value = vec![0x01];
-        value.extend(crypto::encrypt_cbc(&self.enc, &crypto::pad(data)));
+        value.extend(cryptogram);
         tlv::encode(0x87, &value)
     }
 
-    fn decrypt_do87(&self, value: &[u8]) -> Result<Vec<u8>, SmError> {
-        let (&indicator, cryptogram) = value
-            .split_first()
-            .ok_or_else(|| SmError::Malformed("empty DO'87'".to_owned()))?;
-        if indicator != 0x01 {
-            return Err(SmError::Malformed(format!(
-                "DO'87' padding indicator {indicator:02X}"
-            )));
-        }
+    /// Decrypts the value of DO'87' or DO'85' (given by `tag`).
+    fn decrypt_data_object(&self, tag: u32, value: &[u8]) -> Result<Vec<u8>, SmError> {
+        let cryptogram = if tag == 0x85 {
+            value
+        } else {
+            let (&indicator, cryptogram) = value
+                .split_first()
+                .ok_or_else(|| SmError::Malformed("empty DO'87'".to_owned()))?;
+            if indicator != 0x01 {
+                return Err(SmError::Malformed(format!(
+                    "DO'87' padding indicator {indicator:02X}"
+                )));
+            }
+            cryptogram
+        };
         let plain = crypto::decrypt_cbc(&self.enc, cryptogram)
             .ok_or_else(|| SmError::Malformed("DO'87' is not whole 3DES blocks".to_owned()))?;
         let data =
@@ -124,7 +140,7 @@ impl SecureChannel {
         let do87 = if command.data.is_empty() {
             Vec::new()
         } else {
-            self.encrypted_do87(&command.data)
+            self.encrypted_data_object(&command.data, command.ins & 1 == 1)
         };
         let do97 = match command.ne {
             Some(ne) => tlv::encode(0x97, &encode_le(ne, extended)),
@@ -168,7 +184,7 @@ impl SecureChannel {
         let mut mac_input = Vec::new();
         for object in &objects {
             match object.tag {
-                0x87 => do87 = Some(object.value),
+                0x85 | 0x87 => do87 = Some((object.tag, object.value)),
                 0x99 => do99 = Some(object.value),
                 0x8E => {
                     do8e = Some(object.value);
@@ -194,7 +210,7 @@ impl SecureChannel {
             return Err(SmError::MacMismatch);
         }
         let data = match do87 {
-            Some(value) => self.decrypt_do87(value)?,
+            Some((tag, value)) => self.decrypt_data_object(tag, value)?,
             None => Vec::new(),
         };
         Ok(Response { data, status })
@@ -204,6 +220,7 @@ impl SecureChannel {
     /// plain command inside it.
     pub fn unwrap_command(&mut self, command: &Command) -> Result<Command, SmError> {
         self.ssc = self.ssc.wrapping_add(1);
+        self.odd_instruction = command.ins & 1 == 1;
         if command.cla & 0x0C != 0x0C {
             return Err(SmError::MissingObject(0x8E));
         }
@@ -214,7 +231,7 @@ impl SecureChannel {
         let mut mac_input = pad_header(command);
         for object in &objects {
             match object.tag {
-                0x87 => do87 = Some(object.value),
+                0x85 | 0x87 => do87 = Some((object.tag, object.value)),
                 0x97 => do97 = Some(object.value),
                 0x8E => {
                     do8e = Some(object.value);
@@ -233,7 +250,7 @@ impl SecureChannel {
             return Err(SmError::MacMismatch);
         }
         let data = match do87 {
-            Some(value) => self.decrypt_do87(value)?,
+            Some((tag, value)) => self.decrypt_data_object(tag, value)?,
             None => Vec::new(),
         };
         let ne = do97.map(decode_le).transpose()?;
@@ -254,7 +271,7 @@ impl SecureChannel {
         let mut body = if response.data.is_empty() {
             Vec::new()
         } else {
-            self.encrypted_do87(&response.data)
+            self.encrypted_data_object(&response.data, self.odd_instruction)
         };
         body.extend(tlv::encode(0x99, &response.status.to_bytes()));
         let mac = self.mac_over(&[&body]);

@@ -4,7 +4,7 @@
 //!
 //! It implements: SELECT of the eMRTD application, GET CHALLENGE, EXTERNAL
 //! AUTHENTICATE, and under secure messaging SELECT of EF.COM, DG1, DG2 and
-//! EF.SOD and READ BINARY (`B0`). Reply sizes are capped as the profile
+//! EF.SOD and READ BINARY (`B0`, and `B1` for offsets past 32767). Reply sizes are capped as the profile
 //! says, and an extended READ BINARY is refused with `6700` when the
 //! profile has no extended length. Anything else answers `6D00`.
 
@@ -20,6 +20,7 @@ use crate::card::emrtd::bac::{AccessKeys, ChipBac};
 use crate::card::emrtd::lds::{self, Com, EfId, FaceImage, ImageFormat};
 use crate::card::emrtd::reader::EMRTD_AID;
 use crate::card::emrtd::sm::SecureChannel;
+use crate::card::emrtd::tlv;
 use crate::card::hex;
 use crate::card::status::StatusWord;
 use crate::card::transport::{Transport, TransportError};
@@ -210,28 +211,46 @@ impl VirtualChip {
                     status(0x6A82)
                 }
             }
-            0xB0 => {
+            0xB0 | 0xB1 => {
                 if extended && !self.profile.extended_length {
                     return status(0x6700);
                 }
                 let Some(file) = self.selected.and_then(|file| self.files.get(&file)) else {
                     return status(0x6986);
                 };
-                if command.p1 & 0x80 != 0 {
-                    return status(0x6A81);
-                }
-                let offset = usize::from(u16::from_be_bytes([command.p1, command.p2]));
+                // B0 carries the offset in P1 P2 (15 bits); B1 in DO'54' and
+                // returns the data inside DO'53', whose header costs 4 bytes.
+                let (offset, header) = if command.ins == 0xB0 {
+                    if command.p1 & 0x80 != 0 {
+                        return status(0x6A81);
+                    }
+                    (usize::from(u16::from_be_bytes([command.p1, command.p2])), 0)
+                } else {
+                    match tlv::expect(&command.data, 0x54) {
+                        Ok(object) if !object.value.is_empty() && object.value.len() <= 4 => {
+                            let offset = object
+                                .value
+                                .iter()
+                                .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+                            (offset, 4)
+                        }
+                        _ => return status(0x6A80),
+                    }
+                };
                 if offset >= file.len() {
                     return status(0x6B00);
                 }
-                let asked = command.ne.unwrap_or(SHORT_MAX_NE);
                 let cap = if extended {
                     self.profile.extended_reply_cap
                 } else {
                     self.profile.short_reply_cap
                 };
-                let end = (offset + asked.min(cap)).min(file.len());
-                let data = file[offset..end].to_vec();
+                let asked = command.ne.unwrap_or(SHORT_MAX_NE).saturating_sub(header);
+                let end = (offset + asked.min(cap.saturating_sub(header))).min(file.len());
+                let mut data = file[offset..end].to_vec();
+                if command.ins == 0xB1 {
+                    data = tlv::encode(0x53, &data);
+                }
                 // Reaching the end of the file before Ne bytes gives 6282.
                 let word = if offset + asked > file.len() {
                     0x6282
