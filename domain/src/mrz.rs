@@ -11,8 +11,8 @@
 //!
 //! Two schemes meet an operator:
 //!
-//! - **ICAO Doc 9303 Part 3** (section 6 of the 8th edition, the table for
-//!   Cyrillic), which Russian foreign passports use since 2013 and so do
+//! - **ICAO Doc 9303 Part 3** (its transliteration table for Cyrillic),
+//!   which Russian foreign passports use since about 2013, and so do
 //!   their chips: Ж ZH, Х KH, Ц TS, Ч CH, Ш SH, Щ SHCH, Ъ IE, Ы Y, Ь
 //!   omitted, Ю IU, Я IA, Й I, Ё E, Э E.
 //! - **Older Russian foreign passports** (before 2013) used a scheme that
@@ -295,7 +295,7 @@ impl Mrz {
 
 fn check(field: &str, digit: &str, which: MrzField) -> Result<(), MrzError> {
     let expected = check_digit(field).ok_or(MrzError::CheckDigit(which))?;
-    // A filler in place of a check digit counts as 0 (ICAO 9303 Part 3, 4.9).
+    // A filler in place of a check digit counts as 0 (ICAO 9303 Part 3).
     let actual = match digit {
         "<" => 0,
         _ => digit
@@ -372,7 +372,7 @@ fn parse_td3(first: &str, second: &str) -> Result<Mrz, MrzError> {
 fn parse_td1(first: &str, second: &str, third: &str) -> Result<Mrz, MrzError> {
     // A document number longer than 9 characters continues in the optional
     // field, followed by its check digit; the check digit position then
-    // holds a filler (ICAO 9303 Part 5, note j).
+    // contains a filler (ICAO 9303 Part 5).
     let (document_number, optional_data) = if &first[14..15] == "<" && &first[15..16] != "<" {
         let rest = &first[15..30];
         let end = rest.find('<').unwrap_or(rest.len());
@@ -486,8 +486,8 @@ impl BacInput {
         self.expiry_date
     }
 
-    /// Returns the text hashed into the BAC key seed (ICAO 9303 Part 11,
-    /// 9.7.2): document number padded to 9 with `<`, its check digit, date
+    /// Returns the text hashed into the BAC key seed (ICAO 9303 Part 11):
+    /// document number padded to 9 with `<`, its check digit, date
     /// of birth, its check digit, date of expiry, its check digit.
     pub fn key_seed_text(&self) -> String {
         let mut number = self.document_number.clone();
@@ -585,6 +585,9 @@ fn pre2013_letter(ch: char) -> Option<&'static str> {
 }
 
 /// The reversible letter table of Russian internal passports' zones.
+// NOTE: written from the scheme as commonly described, not checked against
+// a specimen internal passport; verify the digit letters (Ё 2 ... Ь 9) on a
+// real one before relying on the decoded Cyrillic.
 const RUSSIAN_INTERNAL: [(char, char); 33] = [
     ('А', 'A'),
     ('Б', 'B'),

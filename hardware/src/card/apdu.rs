@@ -1,4 +1,4 @@
-//! Command and response APDUs (ISO 7816-4 section 5.1) in their short and
+//! Command and response APDUs (ISO 7816-4) in their short and
 //! extended forms.
 //!
 //! Encoding picks the short form when the data field fits 255 bytes and the

@@ -1,10 +1,10 @@
-//! Answer-to-reset parsing per ISO 7816-3 section 8.2, and the table of
+//! Answer-to-reset parsing per ISO 7816-3, and the table of
 //! cards Okno recognises from it.
 //!
 //! The parser checks structure (TS, T0, the interface byte chain, the
 //! historical byte count) and the TCK checksum; it does not negotiate
 //! protocols, which pcsc-lite does. Contactless cards reach PC/SC through
-//! the pseudo-ATR of PC/SC part 3 section 3.1.3.2.3: `3B 8n 80 01`, then n
+//! the pseudo-ATR of PC/SC part 3: `3B 8n 80 01`, then n
 //! historical bytes, then TCK.
 
 use std::fmt;

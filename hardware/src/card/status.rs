@@ -51,7 +51,7 @@ impl fmt::Display for StatusWord {
     }
 }
 
-/// A status word other than success, named after ISO 7816-4 (section 5.1.3)
+/// A status word other than success, named after ISO 7816-4
 /// and ICAO 9303 Part 11 where the passport chip gives it a meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum StatusError {

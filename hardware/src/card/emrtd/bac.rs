@@ -1,4 +1,4 @@
-//! Basic Access Control (ICAO 9303 Part 11, 4.3 and 9.7): keys from the
+//! Basic Access Control (ICAO 9303 Part 11): keys from the
 //! MRZ, then GET CHALLENGE (`00 84 00 00 08`) and EXTERNAL AUTHENTICATE
 //! (`00 82 00 00 28`, the mutual authentication) that yield the session
 //! keys and the starting SSC.
@@ -155,7 +155,7 @@ impl ChipBac {
 
     /// Answers EXTERNAL AUTHENTICATE; on success returns the response and
     /// the chip's secure channel. A wrong MAC or nonce gives `6300`
-    /// (ICAO 9303 Part 11, 9.7.4), as real chips do.
+    /// (authentication failed), as real chips do.
     pub fn external_authenticate(&mut self, data: &[u8]) -> (Response, Option<SecureChannel>) {
         let refused = (Response::new(vec![], StatusWord(0x6300)), None);
         let Some(rnd_ic) = self.rnd_ic.take() else {

@@ -1,5 +1,5 @@
 //! The 3DES primitives of Basic Access Control and its secure messaging
-//! (ICAO 9303 Part 11, sections 9.7 and 9.8): key derivation from a seed,
+//! (ICAO 9303 Part 11): key derivation from a seed,
 //! two-key 3DES in CBC mode with a zero IV, ISO 9797-1 padding method 2 and
 //! the retail MAC (ISO 9797-1 MAC algorithm 3 with DES).
 //!

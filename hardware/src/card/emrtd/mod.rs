@@ -4,6 +4,11 @@
 //! - [`bac`]: Basic Access Control, reader and chip sides.
 //! - [`sm`]: secure messaging, reader and chip sides.
 //! - [`tlv`]: BER-TLV for LDS files and secure messaging objects.
+//! - [`reader`]: the read session (SELECT, BAC, READ BINARY) and
+//!   [`read_document`].
+//! - [`lds`]: EF.COM, DG1 and DG2; [`face`]: face image decoding.
+//! - [`passive`]: passive authentication of the data against EF.SOD.
+//! - [`error`]: read faults with their Russian messages.
 //!
 //! # Why not the `dmrtd` crate
 //!
@@ -32,10 +37,10 @@ pub mod crypto;
 pub mod error;
 pub mod face;
 pub mod lds;
+pub mod passive;
 pub mod reader;
 pub mod sm;
 pub mod tlv;
 
 pub use error::ReadError;
 pub use reader::{read_document, ChipDocument, ReadOptions, Session};
-pub mod passive;

@@ -1,4 +1,4 @@
-//! Passive authentication (ICAO 9303 Part 11, 5.1): the hashes of the data
+//! Passive authentication (ICAO 9303 Part 11): the hashes of the data
 //! groups read match those in EF.SOD's LDS security object, the SOD's CMS
 //! signature verifies with the document signer (DS) certificate inside it,
 //! and, given a directory of country signing CA (CSCA) certificates, the DS

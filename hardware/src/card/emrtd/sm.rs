@@ -1,4 +1,4 @@
-//! Secure messaging with 3DES session keys (ICAO 9303 Part 11, 9.8), both
+//! Secure messaging with 3DES session keys (ICAO 9303 Part 11), both
 //! sides: the reader protects commands and checks responses, the virtual
 //! chip checks commands and protects responses.
 //!
