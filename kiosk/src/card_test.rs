@@ -185,6 +185,14 @@ fn wait_for_card(
                 return Ok((name, atr))
             }
             CardEvent::ServiceStopped => bail!("{}\npcscd stopped", event.describe_ru()),
+            CardEvent::CardMute { reader: ref name }
+                if reader.is_none_or(|wanted| wanted == name) =>
+            {
+                bail!(
+                    "{}\ncard in `{name}` does not answer reset",
+                    event.describe_ru()
+                )
+            }
             _ => {}
         }
     }

@@ -187,3 +187,49 @@ fn no_subcommand_is_not_built_yet() {
     assert!(!output.status.success());
     assert!(text(&output.stderr).contains("not built yet"));
 }
+
+#[test]
+fn unknown_card_is_named() {
+    let _serial = serial();
+    let mut rig = PcscRig::start().unwrap();
+    rig.insert_chip(chip_binary(), &["--atr", "3B 75 13 00 00 47 09 EA 90 00"])
+        .unwrap();
+
+    let output = kiosk(&["card-test", "--timeout", "20"]);
+    let stdout = text(&output.stdout);
+    assert!(
+        output.status.success(),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        text(&output.stderr)
+    );
+    assert!(
+        stdout.contains("ATR: 3B 75 13 00 00 47 09 EA 90 00\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "Распознано / recognised: неизвестная карта: это не паспорт и не известный токен"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn invalid_atr_is_reported() {
+    let _serial = serial();
+    let mut rig = PcscRig::start().unwrap();
+    rig.insert_chip(chip_binary(), &["--atr", "FF"]).unwrap();
+
+    let output = kiosk(&["card-test", "--timeout", "20"]);
+    let stdout = text(&output.stdout);
+    assert!(
+        output.status.success(),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        text(&output.stderr)
+    );
+    assert!(stdout.contains("ATR: FF\n"), "{stdout}");
+    assert!(
+        stdout.contains("ATR не разобран / ATR invalid: ATR of 1 bytes is too short"),
+        "{stdout}"
+    );
+}

@@ -22,7 +22,7 @@ use hardware::card::sim::{vpcd, ChipProfile, TestIssuer, VirtualChip};
 
 /// A virtual ICAO 9303 passport chip for vpcd.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     /// vpcd address the chip connects to.
     #[arg(long, default_value = "127.0.0.1:35963")]
@@ -70,6 +70,10 @@ struct Args {
     /// vpcd); only for measuring that cost.
     #[arg(long)]
     no_quickack: bool,
+    /// Answer to reset to present instead of the contactless pseudo-ATR,
+    /// in hex (to imitate other cards); the empty string sends no ATR bytes.
+    #[arg(long)]
+    atr: Option<String>,
     /// Directory to write the test CSCA certificate into (okno-test-csca.der).
     #[arg(long)]
     csca_out: Option<PathBuf>,
@@ -126,6 +130,9 @@ fn main() -> Result<()> {
             .with_context(|| format!("failed to write {}", path.display()))?;
     }
     let mut chip = VirtualChip::new(profile, &issuer)?;
+    if let Some(text) = &args.atr {
+        chip.set_atr(parse_hex(text).context("--atr must be hex digits, two per byte")?);
+    }
 
     let mut stream = vpcd::connect(args.vpcd, Duration::from_secs(args.connect_timeout))
         .with_context(|| {
@@ -137,4 +144,18 @@ fn main() -> Result<()> {
     vpcd::serve(&mut stream, &mut chip, !args.no_quickack)
         .context("the connection to vpcd failed")?;
     Ok(())
+}
+
+fn parse_hex(text: &str) -> Result<Vec<u8>> {
+    let digits: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.len() % 2 != 0 {
+        anyhow::bail!("odd number of hex digits");
+    }
+    digits
+        .chunks(2)
+        .map(|pair| {
+            let byte: String = pair.iter().collect();
+            u8::from_str_radix(&byte, 16).with_context(|| format!("`{byte}` is not a hex byte"))
+        })
+        .collect()
 }

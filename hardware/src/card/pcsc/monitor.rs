@@ -38,6 +38,13 @@ pub enum CardEvent {
     CardRemoved {
         reader: String,
     },
+    /// A card is in the field but does not answer reset (`SCARD_STATE_MUTE`):
+    /// badly placed, damaged, or not a smart card.
+    // NOTE: not produced in tests: vpcd shows no card at all when the
+    // virtual chip sends no ATR, so this path has only run on paper.
+    CardMute {
+        reader: String,
+    },
     /// pcscd stopped; the monitor thread has ended.
     ServiceStopped,
 }
@@ -54,6 +61,9 @@ impl CardEvent {
                 format!("На считыватель «{reader}» положили карту.")
             }
             CardEvent::CardRemoved { reader } => format!("Карту убрали со считывателя «{reader}»."),
+            CardEvent::CardMute { reader } => format!(
+                "Карта на считывателе «{reader}» не отвечает. Положите её ровно по центру; если не поможет, карта не поддерживается."
+            ),
             CardEvent::ServiceStopped => {
                 "Служба смарт-карт (pcscd) остановилась. Перезапустите её или перезагрузите киоск."
                     .to_owned()
@@ -195,10 +205,13 @@ fn watch(context: &Context, stop: &AtomicBool, events: &Sender<CardEvent>) {
             let name = state.name().to_string_lossy().into_owned();
             let event_state = state.event_state();
             if state.name() != PNP_NOTIFICATION() && !is_gone(event_state) {
-                let now_present =
-                    event_state.contains(State::PRESENT) && !event_state.contains(State::MUTE);
+                // A mute card counts as present, so its removal is reported too.
+                let now_present = event_state.contains(State::PRESENT);
                 let was_present = present.insert(name.clone(), now_present).unwrap_or(false);
                 let sent = match (was_present, now_present) {
+                    (false, true) if event_state.contains(State::MUTE) => {
+                        send(CardEvent::CardMute { reader: name })
+                    }
                     (false, true) => send(CardEvent::CardInserted {
                         reader: name,
                         atr: state.atr().to_vec(),

@@ -50,6 +50,8 @@ pub struct VirtualChip {
     bac: Option<ChipBac>,
     channel: Option<SecureChannel>,
     selected: Option<EfId>,
+    /// ATR presented instead of the contactless pseudo-ATR.
+    atr: Option<Vec<u8>>,
 }
 
 impl VirtualChip {
@@ -95,11 +97,19 @@ impl VirtualChip {
             bac: None,
             channel: None,
             selected: None,
+            atr: None,
         })
     }
 
     pub fn atr(&self) -> Vec<u8> {
-        contactless_atr(&HISTORICAL_BYTES)
+        self.atr
+            .clone()
+            .unwrap_or_else(|| contactless_atr(&HISTORICAL_BYTES))
+    }
+
+    /// Presents another ATR, to imitate other cards in reader tests.
+    pub fn set_atr(&mut self, atr: Vec<u8>) {
+        self.atr = Some(atr);
     }
 
     /// Returns the chip's file, for tests that compare what was read.
