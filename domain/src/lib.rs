@@ -7,7 +7,23 @@
 //! with a fixed instant. The dependency rule is enforced by a test in the
 //! `tests` crate.
 
+pub mod account;
+pub mod clock;
+pub mod confirmation_code;
+pub mod date;
+pub mod email;
 pub mod field;
+pub mod inn;
+pub mod name;
+pub mod one_time_code;
+pub mod passport;
+pub mod password;
+pub mod phone;
+pub mod request;
+pub mod snils;
+mod text;
+pub mod ticket;
 
 pub use field::{Field, FieldError, FieldRule, Lang};
 pub mod mrz;
+pub mod sync;

@@ -1,0 +1,1 @@
+//! Okno sync server library.
