@@ -28,3 +28,4 @@ pub mod ticket;
 pub mod ticket_qr;
 
 pub use field::{Field, FieldError, FieldRule, Lang};
+pub mod mrz;
