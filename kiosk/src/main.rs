@@ -1,9 +1,13 @@
 //! The `kiosk` binary: the visitor's touchscreen station, and the
 //! technicians' commands for its devices.
 //!
-//! TODO: the touchscreen flow and provisioning arrive with their own work;
-//! running without a subcommand only reports that.
+//! With no subcommand it would start the touchscreen flow, which is not
+//! built yet. Technicians' commands are subcommands: `printer-test`
+//! checks the printer and `card-test` the card reader.
+//!
+//! TODO: the touchscreen flow and provisioning arrive with their own work.
 
+mod card_test;
 mod printer_test;
 
 use clap::{Parser, Subcommand};
@@ -20,12 +24,16 @@ struct Cli {
 enum Command {
     /// Print the test page (or a sample ticket) and report the printer's status
     PrinterTest(printer_test::PrinterTestArgs),
+    /// Check the card reader: list readers, wait for a card, show its ATR;
+    /// with --mrz read a chip passport.
+    CardTest(card_test::CardTestArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::PrinterTest(args)) => printer_test::run(&args),
+        Some(Command::CardTest(args)) => card_test::run(&args),
         None => anyhow::bail!(
             "the kiosk user interface is not built yet; only the domain rules exist so far"
         ),
