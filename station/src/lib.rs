@@ -7,6 +7,7 @@
 //! binaries: this crate depends on neither Slint nor axum, and reports to
 //! the UI only through a plain callback.
 
+pub mod cli;
 pub mod client;
 pub mod credentials;
 pub mod provision;

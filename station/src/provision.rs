@@ -24,13 +24,19 @@ pub enum ProvisionError {
         source: std::io::Error,
     },
     #[error("enrollment failed: {0}")]
-    Enroll(#[from] ClientError),
+    Enroll(ClientError),
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("cannot start the network runtime: {0}")]
     Runtime(std::io::Error),
+}
+
+impl From<ClientError> for ProvisionError {
+    fn from(err: ClientError) -> Self {
+        ProvisionError::Enroll(err)
+    }
 }
 
 /// Enrolls the station and stores its credentials in `dir`. Blocking: runs

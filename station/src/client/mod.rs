@@ -28,11 +28,10 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     /// No answer: connection refused, reset, timed out.
-    #[error("the sync server at {server} did not answer: {source}")]
-    Network {
-        server: String,
-        source: reqwest::Error,
-    },
+    #[error(
+        "the sync server at {server} did not answer ({cause}); check the address and the network"
+    )]
+    Network { server: String, cause: String },
     /// The server answered with an error body.
     #[error("the sync server answered {status} {code}: {message}")]
     Server {
@@ -98,10 +97,7 @@ pub async fn enroll(
         .body(body)
         .send()
         .await
-        .map_err(|source| ClientError::Network {
-            server: server.clone(),
-            source,
-        })?;
+        .map_err(|err| network(&server, &err))?;
     decode(&server, response).await
 }
 
@@ -110,10 +106,7 @@ pub fn http_client() -> Result<reqwest::Client, ClientError> {
     reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .build()
-        .map_err(|source| ClientError::Network {
-            server: String::new(),
-            source,
-        })
+        .map_err(|err| network("", &err))
 }
 
 /// A signed client for one enrolled device.
@@ -221,10 +214,7 @@ impl SyncClient {
         let response = request
             .send()
             .await
-            .map_err(|source| ClientError::Network {
-                server: self.server.clone(),
-                source,
-            })?;
+            .map_err(|err| network(&self.server, &err))?;
         decode(&self.server, response).await
     }
 }
@@ -238,10 +228,7 @@ async fn decode<T: DeserializeOwned>(
     let bytes = response
         .bytes()
         .await
-        .map_err(|source| ClientError::Network {
-            server: server.to_owned(),
-            source,
-        })?;
+        .map_err(|err| network(server, &err))?;
     let undecodable = || ClientError::Decode {
         server: server.to_owned(),
         status: status.as_u16(),
@@ -265,5 +252,22 @@ async fn decode<T: DeserializeOwned>(
             })
         }
         Err(_) => Err(undecodable()),
+    }
+}
+
+/// Describes a transport error with its whole chain ("error sending
+/// request: tcp connect error: Connection refused"), which `reqwest` keeps
+/// in nested sources. URLs here carry no personal data.
+fn network(server: &str, err: &reqwest::Error) -> ClientError {
+    let mut cause = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        cause.push_str(": ");
+        cause.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    ClientError::Network {
+        server: server.to_owned(),
+        cause,
     }
 }
