@@ -6,6 +6,7 @@
 
 pub mod backoff;
 pub mod signing;
+mod wire;
 
 use std::time::Duration;
 
@@ -145,16 +146,20 @@ impl SyncClient {
 
     /// `POST /v1/sync/push`: one acknowledgement per event, in order.
     pub async fn push(&self, batch: &PushBatch) -> Result<PushAck, ClientError> {
-        self.send(Method::POST, "/v1/sync/push", Some(batch), REQUEST_TIMEOUT)
-            .await
+        let answer: wire::PushAck = self
+            .send(Method::POST, "/v1/sync/push", Some(batch), REQUEST_TIMEOUT)
+            .await?;
+        Ok(answer.into())
     }
 
     /// `POST /v1/sync/event`: one event, answered at once; a conflicting
     /// transition comes back as [`ClientError::Server`] with status 409 and
     /// the current state.
     pub async fn send_event(&self, event: &EventEnvelope) -> Result<EventAck, ClientError> {
-        self.send(Method::POST, "/v1/sync/event", Some(event), REQUEST_TIMEOUT)
-            .await
+        let answer: wire::EventAck = self
+            .send(Method::POST, "/v1/sync/event", Some(event), REQUEST_TIMEOUT)
+            .await?;
+        Ok(answer.into())
     }
 
     /// `GET /v1/sync/pull`: changes after `cursor`, waiting up to

@@ -196,13 +196,19 @@ impl SyncHandle {
         })
     }
 
-    /// Returns the current status.
+    /// Returns the current status, with the outbox counts read now.
     pub fn status(&self) -> SyncStatus {
-        self.shared
+        let mut status = self
+            .shared
             .status
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+            .clone();
+        if let Ok(counts) = self.shared.store.outbox_counts() {
+            status.outbox_pending = counts.pending;
+            status.outbox_failed = counts.failed;
+        }
+        status
     }
 
     /// Wakes the push loop now, such as after an operator's decision.
