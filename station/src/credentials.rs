@@ -17,7 +17,7 @@ use uuid::Uuid;
 /// The file name inside a station's data directory.
 pub const CREDENTIALS_FILE: &str = "credentials.json";
 
-/// What the station needs to sign requests.
+/// The device identity and the key the station signs requests with.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {

@@ -1,18 +1,20 @@
 //! The HTTP client for the sync server's device endpoints. Every request
 //! except enrollment is signed with the device secret (see [`signing`]).
 //!
-//! This module sends one request and maps the answer to a typed result;
+//! This module sends one request and maps the response to a typed result;
 //! retrying, backoff and the outbox are left to [`crate::sync`].
 
 pub mod backoff;
 pub mod signing;
 mod wire;
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use domain::sync::auth::HEADER_SESSION;
 use domain::sync::{
     EnrollGrant, EnrollRequest, ErrorBody, EventAck, EventEnvelope, LeaseGrant, LeaseRequest,
-    PullPage, PushAck, PushBatch,
+    LoginGrant, LoginRequest, PullPage, PushAck, PushBatch,
 };
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -117,6 +119,9 @@ pub struct SyncClient {
     server: String,
     device_id: Uuid,
     secret: Vec<u8>,
+    /// The operator session sent with pushes, shared by clones so the
+    /// console's login reaches the sync thread.
+    session: Arc<Mutex<Option<String>>>,
 }
 
 impl std::fmt::Debug for SyncClient {
@@ -136,7 +141,27 @@ impl SyncClient {
             server: credentials.server_url.trim_end_matches('/').to_owned(),
             device_id: credentials.device_id,
             secret: credentials.secret()?,
+            session: Arc::new(Mutex::new(None)),
         })
+    }
+
+    /// Sets (or with `None` clears) the operator session sent in the
+    /// `x-okno-session` header with pushes; decisions need one.
+    pub fn set_session(&self, session: Option<String>) {
+        *self.session.lock().unwrap_or_else(PoisonError::into_inner) = session;
+    }
+
+    /// `POST /v1/operators/login`: an operator session for this console.
+    /// A wrong password or a lockout comes back as [`ClientError::Server`]
+    /// with the server's code (`login.locked` and its message).
+    pub async fn login(&self, request: &LoginRequest) -> Result<LoginGrant, ClientError> {
+        self.send(
+            Method::POST,
+            "/v1/operators/login",
+            Some(request),
+            REQUEST_TIMEOUT,
+        )
+        .await
     }
 
     /// Returns the server's base URL.
@@ -210,6 +235,14 @@ impl SyncClient {
             .timeout(timeout);
         for (name, value) in headers.pairs() {
             request = request.header(name, value);
+        }
+        let session = self
+            .session
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(session) = session {
+            request = request.header(HEADER_SESSION, session);
         }
         if !body.is_empty() {
             request = request

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{Store, StoreError};
 
-/// What the server assigned at enrollment, minus the secret.
+/// The enrollment data the server assigned, without the secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceInfo {
     pub device_id: Uuid,

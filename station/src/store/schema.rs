@@ -1,6 +1,6 @@
 //! The local schema and its versioned migrations.
 //!
-//! `PRAGMA user_version` holds the number of migrations applied. Opening
+//! `PRAGMA user_version` stores the number of migrations applied. Opening
 //! applies the missing ones in one transaction, so a crash mid-upgrade
 //! leaves the previous version intact, and rejects a database written by a
 //! newer station, whose tables this code would misread.

@@ -161,6 +161,7 @@ pub struct SyncHandle {
     shared: Arc<Shared>,
     shutdown: watch::Sender<bool>,
     push_now: Arc<Notify>,
+    client: SyncClient,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -185,13 +186,17 @@ impl SyncHandle {
         let thread_shared = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
             .name("okno-sync".to_owned())
-            .spawn(move || run(thread_shared, client, config, shutdown_rx))
+            .spawn({
+                let client = client.clone();
+                move || run(thread_shared, client, config, shutdown_rx)
+            })
             .map_err(StartError::Thread)?;
         tracing::info!(server = %credentials.server_url, device_id = %credentials.device_id, "sync service started");
         Ok(SyncHandle {
             shared,
             shutdown,
             push_now,
+            client,
             thread: Some(thread),
         })
     }
@@ -209,6 +214,19 @@ impl SyncHandle {
             status.outbox_failed = counts.failed;
         }
         status
+    }
+
+    /// Sets the operator session the push loop sends with decisions, after
+    /// a login through [`SyncHandle::client`]; `None` after logout.
+    pub fn set_session(&self, session: Option<String>) {
+        self.client.set_session(session);
+        self.push_now();
+    }
+
+    /// Returns a client sharing the service's credentials and session, for
+    /// requests the UI makes itself (operator login).
+    pub fn client(&self) -> &SyncClient {
+        &self.client
     }
 
     /// Wakes the push loop now, such as after an operator's decision.
