@@ -2,7 +2,7 @@
 //! pushes the outbox, long-polls for changes and keeps ticket number
 //! leases topped up.
 //!
-//! Push sends pending events in batches; `applied` and `duplicate` answers
+//! Push sends pending events in batches; `applied` and `duplicate` acks
 //! mark them acked, `rejected` marks them failed (kept, never dropped).
 //! Network errors and 5xx back off exponentially with jitter. A batch the
 //! server refuses as a whole (4xx) is halved until the one bad event is
@@ -37,7 +37,7 @@ use crate::store::Store;
 /// The store's file name inside a station's data directory.
 pub const STORE_FILE: &str = "station.sqlite";
 
-/// The longest an in-flight push may run on after shutdown was asked.
+/// Maximum time an in-flight push may run after shutdown is requested.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Tuning of the sync service.
@@ -53,7 +53,7 @@ pub struct SyncConfig {
     pub idle_poll: Duration,
     /// First retry delay after a failure.
     pub backoff_base: Duration,
-    /// Longest retry delay.
+    /// Maximum retry delay.
     pub backoff_max: Duration,
     /// Categories this station issues tickets in (empty on a console).
     pub lease_categories: Vec<ServiceCategory>,
