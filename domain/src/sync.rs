@@ -31,6 +31,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::ticket::ServiceCategory;
+
 /// The role a device is enrolled with; it limits which events it may push.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -53,6 +55,38 @@ impl DeviceRole {
         match name {
             "kiosk" => Some(DeviceRole::Kiosk),
             "operator" => Some(DeviceRole::Operator),
+            _ => None,
+        }
+    }
+}
+
+/// What an operator account may do: operators decide requests, supervisors
+/// also manage the queue of the whole center, administrators also manage
+/// accounts and devices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperatorRole {
+    Operator,
+    Supervisor,
+    Administrator,
+}
+
+impl OperatorRole {
+    /// Returns the stable name used on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperatorRole::Operator => "operator",
+            OperatorRole::Supervisor => "supervisor",
+            OperatorRole::Administrator => "administrator",
+        }
+    }
+
+    /// Parses the stable name; `None` for anything else.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "operator" => Some(OperatorRole::Operator),
+            "supervisor" => Some(OperatorRole::Supervisor),
+            "administrator" => Some(OperatorRole::Administrator),
             _ => None,
         }
     }
@@ -197,10 +231,9 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LeaseRequest {
-    /// Service category code, such as `identity` or `other`.
-    pub category: String,
+    pub category: ServiceCategory,
     /// Numbers wanted; the server may grant fewer near the end of the day's range.
-    pub count: u32,
+    pub count: u16,
 }
 
 /// A block of ticket numbers `first..=last` that only this kiosk issues
@@ -209,10 +242,10 @@ pub struct LeaseRequest {
 #[serde(deny_unknown_fields)]
 pub struct LeaseGrant {
     pub lease_id: Uuid,
-    pub category: String,
+    pub category: ServiceCategory,
     pub day: jiff::civil::Date,
-    pub first: u32,
-    pub last: u32,
+    pub first: u16,
+    pub last: u16,
 }
 
 /// Body of `POST /v1/operators/login`, sent by an operator console.
@@ -239,7 +272,7 @@ impl std::fmt::Debug for LoginRequest {
 pub struct LoginGrant {
     pub session: String,
     pub operator_id: Uuid,
-    pub role: String,
+    pub role: OperatorRole,
     pub expires_at: Timestamp,
 }
 

@@ -4,3 +4,4 @@
 //!
 //! It knows nothing of Slint or HTTP: callers get typed events, documents
 //! and errors, and decide what a visitor or operator sees.
+pub mod printer;

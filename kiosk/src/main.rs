@@ -1,7 +1,10 @@
-//! The `kiosk` binary: the visitor's touchscreen station.
+//! The `kiosk` binary: the visitor's touchscreen station, and the
+//! technicians' commands for its devices.
 //!
-//! TODO: the touchscreen flow and the technicians' commands arrive with
-//! their own work; without a subcommand this entry point only reports that.
+//! TODO: the touchscreen flow arrives with its own work; running without a
+//! subcommand only reports that.
+
+mod printer_test;
 
 use clap::{Parser, Subcommand};
 
@@ -17,12 +20,15 @@ struct Cli {
 enum Command {
     /// Enroll this kiosk with the sync server and store its credentials
     Provision(station::cli::ProvisionArgs),
+    /// Print the test page (or a sample ticket) and report the printer's status
+    PrinterTest(printer_test::PrinterTestArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Provision(args)) => Ok(station::cli::run_provision("kiosk", &args)?),
+        Some(Command::PrinterTest(args)) => printer_test::run(&args),
         None => anyhow::bail!(
             "the kiosk user interface is not built yet; only the domain rules exist so far"
         ),
