@@ -46,7 +46,7 @@ fn child_commits_then_waits() {
         .add_lease(
             &LeaseGrant {
                 lease_id: Uuid::now_v7(),
-                category: "identity_confirmation".to_owned(),
+                category: domain::ticket::ServiceCategory::IdentityConfirmation,
                 day: date(2026, 12, 4),
                 first: 1,
                 last: 10,

@@ -8,7 +8,7 @@
 
 use domain::request::RequestStatus;
 use domain::sync::{ChipResult, EventKind, PullPage, VisitorData};
-use domain::ticket::TicketStatus;
+use domain::ticket::{RedirectTarget, TicketStatus};
 use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension, Transaction};
 use uuid::Uuid;
@@ -207,8 +207,8 @@ fn apply_change(
                  ON CONFLICT (ticket_id) DO NOTHING",
                 params![
                     issued.ticket_id.to_string(),
-                    issued.number,
-                    issued.category,
+                    issued.number.to_string(),
+                    issued.number.category().code(),
                     issued.priority,
                     occurred_at.to_string(),
                     seq,
@@ -240,7 +240,7 @@ fn apply_change(
                  ON CONFLICT (request_id) DO NOTHING",
                 params![
                     submitted.request_id.to_string(),
-                    submitted.request_kind,
+                    submitted.request_kind.code(),
                     submitted.ticket_id.to_string(),
                     visitor,
                     chip,
@@ -249,13 +249,17 @@ fn apply_change(
             )?;
         }
         EventKind::TicketCalled(called) => {
+            let window = called.window.to_string();
             set_ticket(
                 tx,
                 called.ticket_id,
                 TicketStatus::Called,
-                Some(&called.window),
+                Some(&window),
                 seq,
             )?;
+        }
+        EventKind::TicketRecalled(ticket) => {
+            set_ticket(tx, ticket.ticket_id, TicketStatus::Called, None, seq)?;
         }
         EventKind::TicketStarted(ticket) => {
             set_ticket(tx, ticket.ticket_id, TicketStatus::Serving, None, seq)?;
@@ -274,21 +278,31 @@ fn apply_change(
         EventKind::TicketPostponed(postponed) => {
             set_ticket(tx, postponed.ticket_id, TicketStatus::Postponed, None, seq)?;
         }
-        EventKind::TicketRedirected(redirected) => {
-            set_ticket(
-                tx,
-                redirected.ticket_id,
-                TicketStatus::Redirected,
-                redirected.window.as_deref(),
-                seq,
-            )?;
-            if let Some(category) = &redirected.category {
-                tx.execute(
-                    "UPDATE cache_tickets SET category = ?2 WHERE ticket_id = ?1",
-                    params![redirected.ticket_id.to_string(), category],
+        EventKind::TicketRedirected(redirected) => match redirected.to {
+            RedirectTarget::Window(window) => {
+                let window = window.to_string();
+                set_ticket(
+                    tx,
+                    redirected.ticket_id,
+                    TicketStatus::Redirected,
+                    Some(&window),
+                    seq,
                 )?;
             }
-        }
+            RedirectTarget::Service(category) => {
+                set_ticket(
+                    tx,
+                    redirected.ticket_id,
+                    TicketStatus::Redirected,
+                    None,
+                    seq,
+                )?;
+                tx.execute(
+                    "UPDATE cache_tickets SET category = ?2, window = NULL WHERE ticket_id = ?1",
+                    params![redirected.ticket_id.to_string(), category.code()],
+                )?;
+            }
+        },
         EventKind::DecisionConfirm(decision) => {
             decide(tx, decision.request_id, RequestStatus::Confirmed, seq)?;
         }

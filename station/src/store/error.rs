@@ -41,8 +41,8 @@ pub enum StoreError {
     LeaseOutOfRange {
         category: String,
         day: Date,
-        first: u32,
-        last: u32,
+        first: u16,
+        last: u16,
     },
 
     /// A stored value could not be encoded or decoded. Only the column is

@@ -55,13 +55,13 @@ impl Store {
     /// lease twice (an answer replayed after a lost response) keeps the
     /// numbers already issued from it.
     pub fn add_lease(&self, lease: &LeaseGrant, at: Timestamp) -> Result<(), StoreError> {
-        let sequence_range = u32::from(SEQUENCE_MIN)..=u32::from(SEQUENCE_MAX);
+        let sequence_range = SEQUENCE_MIN..=SEQUENCE_MAX;
         if lease.first > lease.last
             || !sequence_range.contains(&lease.first)
             || !sequence_range.contains(&lease.last)
         {
             return Err(StoreError::LeaseOutOfRange {
-                category: lease.category.clone(),
+                category: lease.category.code().to_owned(),
                 day: lease.day,
                 first: lease.first,
                 last: lease.last,
@@ -73,7 +73,7 @@ impl Store {
              ON CONFLICT (lease_id) DO NOTHING",
             params![
                 lease.lease_id.to_string(),
-                lease.category,
+                lease.category.code(),
                 lease.day.to_string(),
                 lease.first,
                 lease.last,
@@ -82,7 +82,7 @@ impl Store {
         )?;
         tracing::info!(
             lease_id = %lease.lease_id,
-            category = %lease.category,
+            category = lease.category.code(),
             day = %lease.day,
             first = lease.first,
             last = lease.last,
@@ -154,7 +154,7 @@ impl Store {
             occurred_at: at,
             kind: EventKind::RequestSubmitted(Box::new(RequestSubmitted {
                 request_id,
-                request_kind: request.kind.code().to_owned(),
+                request_kind: request.kind,
                 ticket_id: ticket.ticket_id,
                 visitor: request.visitor.clone(),
                 chip: request.chip.clone(),
@@ -273,8 +273,7 @@ fn issue_in(
         occurred_at: at,
         kind: EventKind::TicketIssued(TicketIssued {
             ticket_id,
-            number: number.to_string(),
-            category: category.code().to_owned(),
+            number,
             lease_id,
             priority,
         }),

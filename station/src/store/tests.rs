@@ -44,10 +44,10 @@ fn new_request() -> NewRequest {
     }
 }
 
-fn lease(first: u32, last: u32) -> LeaseGrant {
+fn lease(first: u16, last: u16) -> LeaseGrant {
     LeaseGrant {
         lease_id: Uuid::now_v7(),
-        category: ServiceCategory::IdentityConfirmation.code().to_owned(),
+        category: ServiceCategory::IdentityConfirmation,
         day: DAY,
         first,
         last,
@@ -169,8 +169,11 @@ fn submit_commits_ticket_request_and_events() {
     assert_eq!(pending[1].envelope.id, submitted.event_id);
     match &pending[0].envelope.kind {
         EventKind::TicketIssued(issued) => {
-            assert_eq!(issued.number, "П-041");
-            assert_eq!(issued.category, "identity_confirmation");
+            assert_eq!(issued.number.to_string(), "П-041");
+            assert_eq!(
+                issued.number.category(),
+                ServiceCategory::IdentityConfirmation
+            );
             assert_eq!(issued.ticket_id, submitted.ticket.ticket_id);
         }
         other => panic!("expected ticket_issued, got {}", other.name()),
@@ -178,7 +181,7 @@ fn submit_commits_ticket_request_and_events() {
     match &pending[1].envelope.kind {
         EventKind::RequestSubmitted(request) => {
             assert_eq!(request.request_id, submitted.request_id);
-            assert_eq!(request.request_kind, "confirm_identity");
+            assert_eq!(request.request_kind, RequestKind::ConfirmIdentity);
             assert_eq!(request.ticket_id, submitted.ticket.ticket_id);
             assert_eq!(request.visitor, visitor());
         }
@@ -222,7 +225,7 @@ fn lease_of_other_day_or_category_is_not_used() {
     yesterday.day = date(2026, 12, 3);
     store.add_lease(&yesterday, at()).expect("lease");
     let mut other = lease(1, 10);
-    other.category = ServiceCategory::OtherServices.code().to_owned();
+    other.category = ServiceCategory::OtherServices;
     store.add_lease(&other, at()).expect("lease");
 
     let err = store
@@ -486,8 +489,7 @@ fn pulled_request(ticket_id: Uuid, request_id: Uuid) -> [Change; 2] {
             1,
             EventKind::TicketIssued(domain::sync::TicketIssued {
                 ticket_id,
-                number: "П-001".to_owned(),
-                category: "identity_confirmation".to_owned(),
+                number: "П-001".parse().expect("ticket number"),
                 lease_id: Uuid::now_v7(),
                 priority: false,
             }),
@@ -496,7 +498,7 @@ fn pulled_request(ticket_id: Uuid, request_id: Uuid) -> [Change; 2] {
             2,
             EventKind::RequestSubmitted(Box::new(domain::sync::RequestSubmitted {
                 request_id,
-                request_kind: "confirm_identity".to_owned(),
+                request_kind: RequestKind::ConfirmIdentity,
                 ticket_id,
                 visitor: visitor(),
                 chip: None,
@@ -539,7 +541,7 @@ fn pull_fills_cache_and_moves_cursor() {
                 3,
                 EventKind::TicketCalled(TicketCalled {
                     ticket_id,
-                    window: "5".to_owned(),
+                    window: domain::ticket::WindowNumber::new(5).expect("window"),
                 }),
             ),
             change(
@@ -591,8 +593,7 @@ fn waiting_tickets_priority_first() {
             seq,
             EventKind::TicketIssued(domain::sync::TicketIssued {
                 ticket_id: Uuid::now_v7(),
-                number: number.to_owned(),
-                category: "other_services".to_owned(),
+                number: number.parse().expect("ticket number"),
                 lease_id: Uuid::nil(),
                 priority,
             }),

@@ -66,7 +66,7 @@ async fn top_up(shared: &Shared, client: &SyncClient, config: &SyncConfig) -> Re
             continue;
         }
         let request = LeaseRequest {
-            category: category.code().to_owned(),
+            category,
             count: config.lease_block,
         };
         let grant = match client.lease(&request).await {

@@ -58,7 +58,7 @@ pub struct SyncConfig {
     /// Categories this station issues tickets in (empty on a console).
     pub lease_categories: Vec<ServiceCategory>,
     /// Numbers asked for per lease.
-    pub lease_block: u32,
+    pub lease_block: u16,
     /// A new block is asked for when fewer numbers than this are left.
     pub lease_threshold: u32,
     /// The center's time zone, which decides the day a ticket belongs to.
