@@ -1,7 +1,8 @@
 //! The station's sync client against a real `sync-server` process on
-//! loopback: provisioning, idempotent pushes after a lost answer, rejected
-//! events, offline issuance from a leased block, a server killed during a
-//! stream of tickets, and long-poll delivery to a second station.
+//! loopback: provisioning, idempotent pushes after a lost response,
+//! rejected events, offline issuance from a leased block, a server killed
+//! during a stream of tickets, long-poll delivery to a second station, and
+//! a console's decision returning its confirmation code once.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
