@@ -460,10 +460,33 @@ fn server_killed_mid_stream_loses_nothing() {
 
     let (console_sync, console_updates) =
         start_sync(&console_store, &console, config_for_console());
-    wait_for(&console_updates, "forty tickets at the console", || {
-        console_store.cached_tickets().expect("tickets").len() >= 40
-    });
+    // Count every change the console applies: a ticket stored twice on the
+    // server would arrive as two changes even though the cache keeps one row.
+    let mut changes = 0;
+    let deadline = Instant::now() + DEADLINE;
+    while console_store.cached_tickets().expect("tickets").len() < 40 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(
+            !left.is_zero(),
+            "timed out waiting for forty tickets at the console"
+        );
+        if let Ok(SyncUpdate::ChangesApplied { count }) =
+            console_updates.recv_timeout(left.min(Duration::from_secs(1)))
+        {
+            changes += count;
+        }
+    }
     console_sync.shutdown();
+    changes += console_updates
+        .try_iter()
+        .map(|update| match update {
+            SyncUpdate::ChangesApplied { count } => count,
+            _ => 0,
+        })
+        .sum::<usize>();
+    assert_eq!(changes, 40, "each ticket stored once on the server");
+    assert_eq!(console_store.pull_cursor().expect("cursor"), 40);
+
     let mut numbers: Vec<String> = console_store
         .cached_tickets()
         .expect("tickets")
@@ -471,6 +494,7 @@ fn server_killed_mid_stream_loses_nothing() {
         .map(|ticket| ticket.number)
         .collect();
     assert_eq!(numbers.len(), 40);
+    numbers.sort();
     numbers.dedup();
     assert_eq!(numbers.len(), 40, "every number once");
     drop(server);
