@@ -6,7 +6,6 @@
 
 pub mod backoff;
 pub mod signing;
-mod wire;
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -171,20 +170,16 @@ impl SyncClient {
 
     /// `POST /v1/sync/push`: one acknowledgement per event, in order.
     pub async fn push(&self, batch: &PushBatch) -> Result<PushAck, ClientError> {
-        let answer: wire::PushAck = self
-            .send(Method::POST, "/v1/sync/push", Some(batch), REQUEST_TIMEOUT)
-            .await?;
-        Ok(answer.into())
+        self.send(Method::POST, "/v1/sync/push", Some(batch), REQUEST_TIMEOUT)
+            .await
     }
 
     /// `POST /v1/sync/event`: one event, answered at once; a conflicting
     /// transition comes back as [`ClientError::Server`] with status 409 and
     /// the current state.
     pub async fn send_event(&self, event: &EventEnvelope) -> Result<EventAck, ClientError> {
-        let answer: wire::EventAck = self
-            .send(Method::POST, "/v1/sync/event", Some(event), REQUEST_TIMEOUT)
-            .await?;
-        Ok(answer.into())
+        self.send(Method::POST, "/v1/sync/event", Some(event), REQUEST_TIMEOUT)
+            .await
     }
 
     /// `GET /v1/sync/pull`: changes after `cursor`, waiting up to
