@@ -168,7 +168,7 @@ impl MrzDate {
         let days_in_month = match date.month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
-            2 if date.yy % 4 == 0 => 29,
+            2 if date.yy.is_multiple_of(4) => 29,
             2 => 28,
             _ => return Err(invalid()),
         };

@@ -2,8 +2,8 @@
 //! vsmartcard's vpcd, so pcscd shows it in the reader `Virtual PCD 00 00`.
 //!
 //! The chip's MRZ comes from `--mrz-file` (two TD3 or three TD1 lines) or
-//! from the separate field flags; the photo from `--photo` (a JPEG) or a
-//! generated placeholder. Each run makes a fresh test CSCA and document
+//! from the separate field flags; the photo from `--photo` (a JPEG, JP2 or
+//! J2K file) or a generated placeholder. Each run makes a fresh test CSCA and document
 //! signer; `--csca-out DIR` writes the CSCA certificate there so a reader
 //! can check the issuer.
 //!
@@ -54,7 +54,7 @@ struct Args {
     /// Sex: M, F or <.
     #[arg(long, default_value = "F")]
     sex: String,
-    /// JPEG file used as the DG2 face photo.
+    /// JPEG, JP2 or J2K file used as the DG2 face photo.
     #[arg(long)]
     photo: Option<PathBuf>,
     /// Size in bytes the generated placeholder photo is padded to.
@@ -112,11 +112,14 @@ fn main() -> Result<()> {
     let mut profile = ChipProfile::new(lines, args.photo_bytes)
         .context("failed to draw the placeholder photo")?;
     if let Some(path) = &args.photo {
-        let jpeg = std::fs::read(path)
+        let photo = std::fs::read(path)
             .with_context(|| format!("failed to read the photo {}", path.display()))?;
-        profile = profile
-            .with_photo(jpeg)
-            .with_context(|| format!("{} is not a JPEG image", path.display()))?;
+        profile = profile.with_photo(photo).with_context(|| {
+            format!(
+                "{} is not a readable JPEG or JPEG 2000 image",
+                path.display()
+            )
+        })?;
     }
     profile.extended_length = !args.no_extended_length;
     profile.short_reply_cap = args.short_reply_cap;
@@ -148,7 +151,7 @@ fn main() -> Result<()> {
 
 fn parse_hex(text: &str) -> Result<Vec<u8>> {
     let digits: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         anyhow::bail!("odd number of hex digits");
     }
     digits

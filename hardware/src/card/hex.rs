@@ -14,7 +14,7 @@ pub fn encode(bytes: &[u8]) -> String {
 pub fn decode(text: &str) -> Vec<u8> {
     let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
     assert!(
-        digits.len() % 2 == 0,
+        digits.len().is_multiple_of(2),
         "odd number of hex digits in a constant"
     );
     digits

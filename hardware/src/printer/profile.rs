@@ -122,7 +122,7 @@ impl Profile {
             value,
             expected,
         };
-        if self.width_dots == 0 || self.width_dots % 8 != 0 || self.width_dots > 832 {
+        if self.width_dots == 0 || !self.width_dots.is_multiple_of(8) || self.width_dots > 832 {
             return Err(invalid(
                 "width_dots",
                 self.width_dots.to_string(),

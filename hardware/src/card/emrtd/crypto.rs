@@ -35,7 +35,7 @@ pub fn derive_key(seed: &[u8; 16], counter: u32) -> Key16 {
 /// Sets the least significant bit so the byte has an odd number of ones.
 fn with_odd_parity(byte: u8) -> u8 {
     let high = byte & 0xFE;
-    if high.count_ones() % 2 == 0 {
+    if high.count_ones().is_multiple_of(2) {
         high | 1
     } else {
         high
@@ -55,7 +55,7 @@ pub fn pad(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len() + BLOCK);
     out.extend_from_slice(data);
     out.push(0x80);
-    while out.len() % BLOCK != 0 {
+    while !out.len().is_multiple_of(BLOCK) {
         out.push(0);
     }
     out
@@ -78,7 +78,7 @@ fn tdes(key: &Key16) -> TdesEde2 {
 /// When `data` is not a multiple of 8 bytes; callers pad first.
 pub fn encrypt_cbc(key: &Key16, data: &[u8]) -> Vec<u8> {
     assert!(
-        data.len() % BLOCK == 0,
+        data.len().is_multiple_of(BLOCK),
         "3DES-CBC input must be padded to whole blocks"
     );
     let cipher = tdes(key);
@@ -96,7 +96,7 @@ pub fn encrypt_cbc(key: &Key16, data: &[u8]) -> Vec<u8> {
 
 /// Decrypts 3DES-CBC with a zero IV; `None` when `data` is not whole blocks.
 pub fn decrypt_cbc(key: &Key16, data: &[u8]) -> Option<Vec<u8>> {
-    if data.len() % BLOCK != 0 {
+    if !data.len().is_multiple_of(BLOCK) {
         return None;
     }
     let cipher = tdes(key);

@@ -17,7 +17,7 @@ use super::issuer::{IssuerError, TestIssuer};
 use super::profile::ChipProfile;
 use crate::card::apdu::{Command, Response, SHORT_MAX_NE};
 use crate::card::emrtd::bac::{AccessKeys, ChipBac};
-use crate::card::emrtd::lds::{self, Com, EfId, FaceImage, ImageFormat};
+use crate::card::emrtd::lds::{self, Com, EfId, FaceImage};
 use crate::card::emrtd::reader::EMRTD_AID;
 use crate::card::emrtd::sm::SecureChannel;
 use crate::card::emrtd::tlv;
@@ -69,10 +69,10 @@ impl VirtualChip {
         let mut data_groups = vec![(1, dg1)];
         if profile.with_dg2 {
             let face = FaceImage {
-                format: ImageFormat::Jpeg,
+                format: profile.photo_format,
                 width: profile.photo_width,
                 height: profile.photo_height,
-                data: profile.photo_jpeg.clone(),
+                data: profile.photo.clone(),
             };
             data_groups.push((2, lds::encode_dg2(&face)));
         }

@@ -4,6 +4,7 @@
 use domain::mrz::{check_digit, Mrz, MrzError};
 
 use crate::card::emrtd::face;
+use crate::card::emrtd::lds::{FaceImage, ImageFormat};
 
 /// Fields of a TD3 (passport) MRZ, from which the two lines are composed
 /// with their check digits.
@@ -76,8 +77,9 @@ impl PassportFields {
 pub struct ChipProfile {
     /// Two TD3 lines or three TD1 lines.
     pub mrz_lines: Vec<String>,
-    /// The face photo, a baseline JPEG.
-    pub photo_jpeg: Vec<u8>,
+    /// The face photo, encoded as `photo_format` says.
+    pub photo: Vec<u8>,
+    pub photo_format: ImageFormat,
     pub photo_width: u16,
     pub photo_height: u16,
     /// Whether the chip accepts extended-length READ BINARY.
@@ -112,7 +114,8 @@ impl ChipProfile {
         let jpeg = synthetic_photo(u32::from(width), u32::from(height))?;
         Ok(ChipProfile {
             mrz_lines,
-            photo_jpeg: pad_jpeg(jpeg, photo_bytes),
+            photo: pad_jpeg(jpeg, photo_bytes),
+            photo_format: ImageFormat::Jpeg,
             photo_width: width,
             photo_height: height,
             extended_length: true,
@@ -122,13 +125,26 @@ impl ChipProfile {
         })
     }
 
-    /// Replaces the photo with a JPEG file's bytes and size.
-    pub fn with_photo(mut self, jpeg: Vec<u8>) -> Result<Self, face::FaceError> {
-        let decoded = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg)
-            .map_err(|err| face::FaceError::InvalidJpeg(err.to_string()))?;
-        self.photo_width = u16::try_from(decoded.width()).unwrap_or(u16::MAX);
-        self.photo_height = u16::try_from(decoded.height()).unwrap_or(u16::MAX);
-        self.photo_jpeg = jpeg;
+    /// Replaces the photo with the bytes of a JPEG, JP2 or J2K file, which
+    /// is decoded once to check it and to learn its size. Bytes that are
+    /// none of these are reported as an invalid JPEG.
+    pub fn with_photo(mut self, photo: Vec<u8>) -> Result<Self, face::FaceError> {
+        let format = face::detect_format(&photo).ok_or_else(|| {
+            face::FaceError::InvalidJpeg(
+                "the file starts with neither a JPEG nor a JPEG 2000 signature".to_owned(),
+            )
+        })?;
+        let mut face_image = FaceImage {
+            format,
+            width: 0,
+            height: 0,
+            data: photo,
+        };
+        let decoded = face::decode_rgba(&face_image)?;
+        self.photo_width = u16::try_from(decoded.width).unwrap_or(u16::MAX);
+        self.photo_height = u16::try_from(decoded.height).unwrap_or(u16::MAX);
+        self.photo_format = format;
+        self.photo = std::mem::take(&mut face_image.data);
         Ok(self)
     }
 }
