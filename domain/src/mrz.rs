@@ -112,6 +112,8 @@ pub enum MrzError {
     InvalidSex,
     #[error("document number must be 1 to 30 characters of A-Z and 0-9 (entered without spaces)")]
     InvalidDocumentNumber,
+    #[error("BAC data has {parts} comma-separated parts; expected 3: DOCNUMBER,YYMMDD (birth),YYMMDD (expiry)")]
+    InvalidTriple { parts: usize },
 }
 
 impl MrzError {
@@ -135,6 +137,9 @@ impl MrzError {
             MrzError::InvalidDocumentNumber => {
                 "Номер документа должен состоять из латинских букв и цифр, без пробелов.".to_owned()
             }
+            MrzError::InvalidTriple { parts } => format!(
+                "Введено частей через запятую: {parts}, а нужно три: НОМЕР,ГГММДД (дата рождения),ГГММДД (срок действия)."
+            ),
         }
     }
 }
@@ -467,7 +472,7 @@ impl BacInput {
     pub fn parse_triple(text: &str) -> Result<Self, MrzError> {
         let parts: Vec<&str> = text.split(',').map(str::trim).collect();
         let [number, birth, expiry] = parts.as_slice() else {
-            return Err(MrzError::InvalidDocumentNumber);
+            return Err(MrzError::InvalidTriple { parts: parts.len() });
         };
         let birth_date = MrzDate::parse(birth, MrzField::BirthDate)?;
         let expiry_date = MrzDate::parse(expiry, MrzField::ExpiryDate)?;
@@ -871,7 +876,11 @@ mod tests {
         assert_eq!(input.key_seed_text(), "L898902C<369080619406236");
         assert_eq!(
             BacInput::parse_triple("L898902C,690806"),
-            Err(MrzError::InvalidDocumentNumber)
+            Err(MrzError::InvalidTriple { parts: 2 })
+        );
+        assert_eq!(
+            BacInput::parse_triple("L898902C,690806,940623,1"),
+            Err(MrzError::InvalidTriple { parts: 4 })
         );
         assert_eq!(
             BacInput::parse_triple("L898902C,691306,940623"),

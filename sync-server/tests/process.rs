@@ -258,6 +258,17 @@ fn cli_rejects_bad_input() {
 }
 
 #[test]
+fn first_start_creates_database_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("var").join("central");
+    let (database, _) = setup(&nested);
+    assert!(database.is_file(), "{}", database.display());
+    let (ok, listing, stderr) = admin(&database, &["device", "list"], None);
+    assert!(ok, "{stderr}");
+    assert_eq!(listing, "", "a new database lists no devices");
+}
+
+#[test]
 fn newer_schema_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (database, _) = setup(dir.path());

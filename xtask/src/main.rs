@@ -61,8 +61,10 @@ fn demo(extra: &[String]) -> Result<()> {
     // TODO: start the sync server, a provisioned kiosk and console with
     // virtual printers and a virtual chip once those components exist.
     bail!(
-        "the main job cannot run yet: only the domain rules are built so far. \
-         Run `cargo xtask test` to check them."
+        "the main job cannot run yet: the kiosk and operator console screens are not \
+         wired to the sync server, printers and card reader. The parts that already run \
+         on their own (sync server, printer-test, card-test) are listed under \
+         \"What works today\" in README.md; `cargo xtask test` runs every test."
     )
 }
 

@@ -26,7 +26,7 @@ pub fn read_new_password() -> anyhow::Result<String> {
     let problems = domain::password::strength_errors(&password);
     if !problems.is_empty() {
         let messages: Vec<String> = problems.iter().map(|rule| rule.message(Lang::Ru)).collect();
-        bail!("пароль не подходит: {}", messages.join("; "));
+        bail!("пароль не подходит: {}", messages.join(" "));
     }
     Ok(password)
 }

@@ -52,6 +52,20 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if missing) and migrates the database at `path`.
     pub fn open(path: &Path, durability: Durability) -> Result<Self, StoreError> {
+        // A first start on a fresh checkout names a file under a folder
+        // that does not exist yet (`var/okno.sqlite3`); SQLite creates only
+        // the file.
+        if let Some(parent) = path
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent).map_err(|err| {
+                StoreError::Backend(format!(
+                    "cannot create the folder {} for the database: {err}",
+                    parent.display()
+                ))
+            })?;
+        }
         let mut conn = Connection::open(path).map_err(|err| {
             StoreError::Backend(format!("cannot open database {}: {err}", path.display()))
         })?;
