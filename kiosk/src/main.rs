@@ -1,16 +1,30 @@
 //! The `kiosk` binary: the visitor's touchscreen station.
 //!
-//! TODO: the touchscreen flow, provisioning and the technicians' commands
-//! arrive with their own work; this entry point only reports that.
+//! Each subcommand is one variant of [`Command`] and one arm in `main`.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 /// Okno kiosk: the visitor's touchscreen station at a service center.
 #[derive(Parser)]
 #[command(version, about)]
-struct Cli {}
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Open the visitor's screens in a window (or full-screen with the
+    /// `linuxkms` build).
+    Run(kiosk::app::RunArgs),
+}
 
 fn main() -> anyhow::Result<()> {
-    let _cli = Cli::parse();
-    anyhow::bail!("the kiosk user interface is not built yet; only the domain rules exist so far")
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => kiosk::app::run(args),
+    }
 }
