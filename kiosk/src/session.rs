@@ -61,11 +61,18 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    /// Erases every typed value and starts over.
+    /// Erases every typed value and starts over. The values' bytes are
+    /// overwritten with zeros before their memory is freed.
     ///
-    /// NOTE: the freed strings are not overwritten; neither are the copies
-    /// Slint made for display.
+    /// NOTE: the copies Slint made for display are freed, not overwritten.
     pub fn wipe(&mut self) {
+        for (_, value) in self.values.drain() {
+            let mut bytes = value.into_bytes();
+            bytes.fill(0);
+            // Keeps the compiler from dropping the writes as dead stores
+            // to memory about to be freed; `black_box` is best effort.
+            std::hint::black_box(&bytes);
+        }
         *self = Session::default();
     }
 
