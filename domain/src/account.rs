@@ -102,7 +102,7 @@ pub struct LevelChangeError {
 }
 
 impl LevelChangeError {
-    /// The stable code for this error in API answers.
+    /// The stable code for this error in API responses.
     pub const CODE: &'static str = "account.level_not_upward";
 
     /// Returns the message an operator reads.

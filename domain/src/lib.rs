@@ -9,16 +9,23 @@
 
 pub mod account;
 pub mod clock;
+pub mod confirmation_code;
 pub mod date;
 pub mod email;
 pub mod field;
 pub mod inn;
 pub mod name;
+pub mod one_time_code;
 pub mod passport;
+pub mod password;
 pub mod phone;
 pub mod request;
 pub mod snils;
+pub mod sync;
 mod text;
 pub mod ticket;
 
+pub mod ticket_qr;
+
 pub use field::{Field, FieldError, FieldRule, Lang};
+pub mod mrz;

@@ -2,11 +2,12 @@
 //! the kiosk that creates it to the operator who confirms or rejects it.
 //!
 //! ```text
-//! Waiting ──take──▶ InProgress ──confirm──▶ Confirmed
-//!    ▲                  │ │ └───reject────▶ Rejected { reason }
-//!    └─────release──────┘ │
-//! Waiting | InProgress ──cancel──▶ Cancelled
-//! Waiting | InProgress ──no_show─▶ NoShow
+//! Waiting ──────────────take──────────▶ InProgress
+//! InProgress ───────────release───────▶ Waiting
+//! InProgress ───────────confirm───────▶ Confirmed
+//! InProgress ───────────reject────────▶ Rejected { reason }
+//! Waiting | InProgress ─cancel────────▶ Cancelled
+//! Waiting | InProgress ─mark_no_show──▶ NoShow
 //! ```
 //!
 //! [`RequestState::apply`] is the only way to move a request: it returns the
@@ -218,8 +219,8 @@ impl RequestAction {
 
 /// An action that the request's current state does not allow.
 ///
-/// The server answers it with 409 Conflict: the request exists, but another
-/// station or operator has already moved it.
+/// The server returns it with 409 Conflict, because the request exists but
+/// another station or operator has already moved it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("cannot {action} a request that is {state}; reload the request and check its status")]
 pub struct TransitionError {
@@ -230,7 +231,7 @@ pub struct TransitionError {
 }
 
 impl TransitionError {
-    /// The stable code for this error in API answers.
+    /// The stable code for this error in API responses.
     pub const CODE: &'static str = "request.invalid_transition";
 
     /// Returns the message an operator reads.

@@ -2,7 +2,7 @@
 //! reason from a fixed list, with an operator's comment that the reason
 //! "other" requires.
 //!
-//! The visitor sees the standard reason's text (or the comment for "other")
+//! The visitor reads the standard reason's text (or the comment for "other")
 //! on the kiosk and in the portal. The comment is free text an operator
 //! types, so it may name the visitor: it stays out of `Debug`, `Display`
 //! and error texts.
@@ -31,7 +31,7 @@ pub enum RejectReasonCode {
     PhotoMismatch,
     /// The visitor left before the operator could check the passport.
     VisitorAbsent,
-    /// Anything else; the operator's comment says what.
+    /// Anything else, described in the operator's comment.
     Other,
 }
 
@@ -202,7 +202,7 @@ impl From<RejectReason> for RejectReasonParts {
 
 /// A reject reason the operator has to correct before rejecting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "error", rename_all = "snake_case")]
+#[serde(tag = "rule", rename_all = "snake_case")]
 pub enum RejectReasonError {
     #[error("the reject reason \"other\" requires a comment; describe the reason")]
     CommentMissing,

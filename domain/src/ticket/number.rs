@@ -3,7 +3,7 @@
 //!
 //! Numbers run from 001 to 999 within a category. Keeping them unique per
 //! center per day (a counter that restarts each morning) is the station's
-//! and the server's job; [`TicketNumber::next`] only says what follows.
+//! and the server's job; [`TicketNumber::next`] only returns the number that follows.
 
 use std::fmt;
 use std::str::FromStr;
@@ -138,7 +138,7 @@ impl From<TicketNumber> for String {
 
 /// Text that is not a ticket number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "error", rename_all = "snake_case")]
+#[serde(tag = "rule", rename_all = "snake_case")]
 pub enum TicketNumberError {
     #[error("the ticket number is empty; expected a letter and three digits such as П-042")]
     Empty,

@@ -2,16 +2,16 @@
 //! operator's window.
 //!
 //! ```text
-//! Issued ──call──▶ Called ──start_serving──▶ Serving ──finish──▶ Done
-//!   ▲                │ ▲ recall                │
-//!   │                │ └─┘                     │
-//!   │                └──mark_no_show──▶ NoShow │
-//!   │      Called | Serving ──postpone──▶ Postponed { remaining }
-//!   │      Called | Serving ──redirect──▶ Redirected { to }
-//!   └── Postponed and Redirected wait again and are called like Issued
+//! Issued | Postponed | Redirected ──call──────────▶ Called { recalls: 0 }
+//! Called ─────────────────────────recall─────────▶ Called { recalls + 1 }
+//! Called ─────────────────────────start_serving──▶ Serving
+//! Called ─────────────────────────mark_no_show───▶ NoShow
+//! Serving ────────────────────────finish─────────▶ Done
+//! Called | Serving ───────────────postpone───────▶ Postponed { remaining }
+//! Called | Serving ───────────────redirect───────▶ Redirected { to }
 //! ```
 //!
-//! Issued, Postponed and Redirected are the waiting states; Done and NoShow
+//! Issued, Postponed and Redirected are the waiting states. Done and NoShow
 //! are final. [`TicketState::apply`] returns the next state or a
 //! [`TransitionError`] and never changes the state it is called on.
 
@@ -47,11 +47,13 @@ impl fmt::Display for WindowNumber {
     }
 }
 
-/// Where an operator sends a visitor who needs someone else.
+/// The window or service an operator sends a visitor to.
+///
+/// Serialized as `{"window":5}` or `{"service":"other_services"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "to", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum RedirectTarget {
-    /// A particular window; only that window calls the ticket again.
+    /// A particular window. Only that window calls the ticket again.
     Window(WindowNumber),
     /// Another service's queue; any window serving it calls the ticket.
     Service(ServiceCategory),
@@ -221,8 +223,8 @@ impl TicketAction {
 
 /// An action that the ticket's current state does not allow.
 ///
-/// The server answers it with 409 Conflict: another window has already
-/// moved the ticket.
+/// The server returns it with 409 Conflict, because another window has
+/// already moved the ticket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("cannot {action} a ticket that is {state}; reload the queue")]
 pub struct TransitionError {
@@ -233,7 +235,7 @@ pub struct TransitionError {
 }
 
 impl TransitionError {
-    /// The stable code for this error in API answers.
+    /// The stable code for this error in API responses.
     pub const CODE: &'static str = "ticket.invalid_transition";
 
     /// Returns the message an operator reads.

@@ -378,13 +378,13 @@ fn state_json_forms() {
             TicketState::Redirected {
                 to: RedirectTarget::Window(window(5)),
             },
-            r#"{"state":"redirected","to":{"kind":"window","to":5}}"#,
+            r#"{"state":"redirected","to":{"window":5}}"#,
         ),
         (
             TicketState::Redirected {
                 to: RedirectTarget::Service(ServiceCategory::OtherServices),
             },
-            r#"{"state":"redirected","to":{"kind":"service","to":"other_services"}}"#,
+            r#"{"state":"redirected","to":{"service":"other_services"}}"#,
         ),
         (
             TicketState::Postponed { remaining: 4 },
@@ -395,6 +395,33 @@ fn state_json_forms() {
     for (state, json) in cases {
         assert_eq!(serde_json::to_string(&state).unwrap(), json);
         assert_eq!(serde_json::from_str::<TicketState>(json).unwrap(), state);
+    }
+}
+
+#[test]
+fn action_json_forms() {
+    let cases = [
+        (
+            TicketAction::Call { window: window(3) },
+            r#"{"action":"call","window":3}"#,
+        ),
+        (TicketAction::Recall, r#"{"action":"recall"}"#),
+        (TicketAction::StartServing, r#"{"action":"start_serving"}"#),
+        (
+            TicketAction::Postpone { after: 5 },
+            r#"{"action":"postpone","after":5}"#,
+        ),
+        (
+            TicketAction::Redirect {
+                to: RedirectTarget::Service(ServiceCategory::Registration),
+            },
+            r#"{"action":"redirect","to":{"service":"registration"}}"#,
+        ),
+    ];
+
+    for (action, json) in cases {
+        assert_eq!(serde_json::to_string(&action).unwrap(), json);
+        assert_eq!(serde_json::from_str::<TicketAction>(json).unwrap(), action);
     }
 }
 
