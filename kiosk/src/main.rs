@@ -1,13 +1,10 @@
 //! The `kiosk` binary: the visitor's touchscreen station, and the
 //! technicians' commands for its devices.
 //!
-//! With no subcommand it would start the touchscreen flow, which is not
-//! built yet. `provision` enrolls the kiosk with the sync server, and the
-//! technicians' commands `printer-test` and `card-test` check the printer
-//! and the card reader.
-//!
-//! TODO: the touchscreen flow arrives with its own work; running without a
-//! subcommand only reports that.
+//! `run` opens the touchscreen flow. `provision` enrolls the kiosk with the
+//! sync server, and the technicians' commands `printer-test` and
+//! `card-test` check the printer and the card reader. Each subcommand is
+//! one variant of [`Command`] and one arm in `main`.
 
 mod card_test;
 mod printer_test;
@@ -19,11 +16,14 @@ use clap::{Parser, Subcommand};
 #[command(version, about)]
 struct Cli {
     #[command(subcommand)]
-    command: Option<Command>,
+    command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Open the visitor's screens in a window (or full-screen with the
+    /// `linuxkms` build).
+    Run(kiosk::app::RunArgs),
     /// Enroll this kiosk with the sync server and store its credentials
     Provision(station::cli::ProvisionArgs),
     /// Print the test page (or a sample ticket) and report the printer's status
@@ -36,11 +36,14 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Provision(args)) => Ok(station::cli::run_provision("kiosk", &args)?),
-        Some(Command::PrinterTest(args)) => printer_test::run(&args),
-        Some(Command::CardTest(args)) => card_test::run(&args),
-        None => anyhow::bail!(
-            "the kiosk user interface is not built yet; only the domain rules exist so far"
-        ),
+        Command::Run(args) => {
+            tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+                .init();
+            kiosk::app::run(args)
+        }
+        Command::Provision(args) => Ok(station::cli::run_provision("kiosk", &args)?),
+        Command::PrinterTest(args) => printer_test::run(&args),
+        Command::CardTest(args) => card_test::run(&args),
     }
 }

@@ -182,10 +182,10 @@ fn invalid_mrz_argument_is_rejected() {
 }
 
 #[test]
-fn no_subcommand_is_not_built_yet() {
+fn no_subcommand_lists_card_test() {
     let output = kiosk(&[]);
-    assert!(!output.status.success());
-    assert!(text(&output.stderr).contains("not built yet"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("card-test"));
 }
 
 #[test]

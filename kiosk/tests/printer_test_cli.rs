@@ -181,13 +181,15 @@ fn unknown_profile_lists_shipped() {
 }
 
 #[test]
-fn no_subcommand_keeps_not_built_error() {
+fn no_subcommand_prints_usage() {
     let output = kiosk(&[]);
-    assert_eq!(output.status.code(), Some(1));
-    assert_eq!(
-        stderr(&output),
-        "Error: the kiosk user interface is not built yet; only the domain rules exist so far\n"
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("Usage: kiosk <COMMAND>"),
+        "{}",
+        stderr(&output)
     );
+    assert!(stderr(&output).contains("printer-test"));
 }
 
 /// Reads a PNG's width and height from its IHDR chunk.

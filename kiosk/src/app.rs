@@ -1,0 +1,86 @@
+//! Builds the kiosk window with its controllers ([`init`]) and runs it
+//! ([`Kiosk::run`]). Tests call [`init`] under Slint's testing backend and
+//! drive the returned window; the binary calls both.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use domain::clock::SystemClock;
+use jiff::tz::Offset;
+
+use slint::ComponentHandle;
+use ui::KioskWindow;
+
+use crate::chip::ChipReader;
+use crate::controllers::{self, Context};
+use crate::fields::FieldCheck;
+use crate::issue::TicketIssuer;
+
+/// What the kiosk is connected to.
+pub struct Services {
+    /// The center's name on the attract screen and the top bar.
+    pub center_name: String,
+    pub rules: Rc<dyn FieldCheck>,
+    pub chip: Rc<dyn ChipReader>,
+    pub issuer: Rc<dyn TicketIssuer>,
+}
+
+/// The kiosk window with its controllers wired.
+pub struct Kiosk {
+    window: KioskWindow,
+    // Owns the session and the timers; dropping it ends them.
+    _context: Rc<Context>,
+}
+
+/// Creates the window, wires every screen's controller and shows the
+/// attract screen in Russian.
+pub fn init(services: Services) -> Result<Kiosk, slint::PlatformError> {
+    let window = KioskWindow::new()?;
+    let context = controllers::setup(&window, services);
+    Ok(Kiosk {
+        window,
+        _context: context,
+    })
+}
+
+impl Kiosk {
+    /// Returns the window, for tests and for the binary's extra wiring.
+    pub fn window(&self) -> &KioskWindow {
+        &self.window
+    }
+
+    /// Shows the window and runs the event loop until the window closes.
+    pub fn run(self) -> Result<(), slint::PlatformError> {
+        self.window.run()
+    }
+}
+
+/// Options of `kiosk run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The center's name shown on the attract screen.
+    #[arg(long, default_value = "МФЦ «Мои документы»")]
+    pub center_name: String,
+}
+
+/// Runs the kiosk until its window closes, with the stand-in issuer and no
+/// card reader.
+///
+/// TODO: take the station store, printer and card reader from the kiosk's
+/// configuration once those layers exist.
+pub fn run(args: RunArgs) -> anyhow::Result<()> {
+    let services = Services {
+        center_name: args.center_name,
+        rules: Rc::new(crate::fields::DomainRules::new(
+            Arc::new(SystemClock),
+            Offset::constant(crate::fields::MOSCOW_OFFSET_HOURS),
+        )),
+        chip: Rc::new(crate::chip::NoReader),
+        issuer: Rc::new(crate::issue::MemoryIssuer::default()),
+    };
+    let kiosk = init(services)?;
+    tracing::info!("kiosk window open");
+    kiosk.run()?;
+    tracing::info!("kiosk window closed");
+    Ok(())
+}

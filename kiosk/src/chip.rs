@@ -1,0 +1,94 @@
+//! The seam the card layer drives to read a passport chip during a
+//! session. The kiosk asks for a read with the document data already typed
+//! and shows the outcome; the reading itself belongs to the `hardware`
+//! crate.
+
+use std::fmt;
+
+use slint::ComponentHandle;
+use ui::{ChipAdapter, ChipFailure, ChipState, KioskWindow};
+
+/// The typed values a chip's access keys are derived from.
+///
+/// `Debug` leaves the values out: they are personal data.
+#[derive(Clone)]
+pub struct ChipKeys {
+    /// Passport series and number as typed, ten digits.
+    pub document_number: String,
+    /// Date of birth as typed, `ДД.ММ.ГГГГ`.
+    pub birth_date: String,
+}
+
+impl fmt::Debug for ChipKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ChipKeys { .. }")
+    }
+}
+
+/// How a read ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChipOutcome {
+    Read,
+    NoReader,
+    NoDocument,
+    AccessDenied,
+    DataMismatch,
+    Failed,
+}
+
+/// Reads a passport chip.
+pub trait ChipReader {
+    /// Starts a read and returns at once; the outcome goes to `reply`,
+    /// from this thread or any other.
+    fn read(&self, keys: ChipKeys, reply: ChipReply);
+}
+
+/// Where a read's outcome goes: the kiosk window, on its event loop.
+pub struct ChipReply {
+    window: slint::Weak<KioskWindow>,
+}
+
+impl ChipReply {
+    pub(crate) fn new(window: slint::Weak<KioskWindow>) -> Self {
+        ChipReply { window }
+    }
+
+    /// Shows `outcome` on the chip screen and records it in the session.
+    pub fn send(self, outcome: ChipOutcome) {
+        let (state, failure) = match outcome {
+            ChipOutcome::Read => (ChipState::Success, ChipFailure::None),
+            ChipOutcome::NoReader => (ChipState::Failed, ChipFailure::NoReader),
+            ChipOutcome::NoDocument => (ChipState::Failed, ChipFailure::NoDocument),
+            ChipOutcome::AccessDenied => (ChipState::Failed, ChipFailure::AccessDenied),
+            ChipOutcome::DataMismatch => (ChipState::Failed, ChipFailure::DataMismatch),
+            ChipOutcome::Failed => (ChipState::Failed, ChipFailure::Other),
+        };
+
+        // `upgrade` succeeds only on the UI thread; from any other the
+        // outcome travels through the event loop.
+        if let Some(window) = self.window.upgrade() {
+            window
+                .global::<ChipAdapter>()
+                .invoke_read_finished(state, failure);
+            return;
+        }
+        let sent = self.window.upgrade_in_event_loop(move |window| {
+            window
+                .global::<ChipAdapter>()
+                .invoke_read_finished(state, failure);
+        });
+        if let Err(err) = sent {
+            tracing::warn!(cause = %err, "chip outcome dropped: the event loop has ended");
+        }
+    }
+}
+
+/// A kiosk with no card reader configured: every read reports no reader.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoReader;
+
+impl ChipReader for NoReader {
+    fn read(&self, _keys: ChipKeys, reply: ChipReply) {
+        reply.send(ChipOutcome::NoReader);
+    }
+}

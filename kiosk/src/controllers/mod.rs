@@ -1,0 +1,85 @@
+//! One controller per screen, each with a `setup` that connects its Slint
+//! adapter's callbacks. They share the [`Context`]: the services, the
+//! session and the timers.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use slint::ComponentHandle;
+use ui::{KioskWindow, Page, SessionAdapter};
+
+use crate::app::Services;
+use crate::session::Session;
+
+mod attract;
+mod categories;
+mod chip;
+mod choose;
+mod consent;
+mod entry;
+mod idle;
+mod review;
+mod session;
+mod ticket;
+
+pub use idle::{ANSWER_SECONDS, IDLE_AFTER};
+pub use ticket::TICKET_SHOWN_SECONDS;
+
+/// State shared by the controllers of one window.
+pub(crate) struct Context {
+    pub window: slint::Weak<KioskWindow>,
+    pub services: Services,
+    pub session: RefCell<Session>,
+    pub idle: idle::IdleClock,
+    pub ticket: ticket::ReturnClock,
+}
+
+/// Wires every controller to `window`; the returned context must live as
+/// long as the window.
+pub(crate) fn setup(window: &KioskWindow, services: Services) -> Rc<Context> {
+    let context = Rc::new(Context {
+        window: window.as_weak(),
+        services,
+        session: RefCell::new(Session::default()),
+        idle: idle::IdleClock::default(),
+        ticket: ticket::ReturnClock::default(),
+    });
+
+    session::setup(window, &context);
+    attract::setup(window, &context);
+    choose::setup(window, &context);
+    categories::setup(window, &context);
+    consent::setup(window, &context);
+    entry::setup(window, &context);
+    chip::setup(window, &context);
+    review::setup(window, &context);
+    ticket::setup(window, &context);
+    idle::setup(window, &context);
+    context
+}
+
+/// Shows `page` and starts or stops the idle clock to match: the attract
+/// screen has no session to guard.
+pub(crate) fn show_page(window: &KioskWindow, context: &Rc<Context>, page: Page) {
+    window.global::<SessionAdapter>().set_page(page);
+    if page == Page::Attract {
+        idle::stop(window, context);
+    } else {
+        idle::restart(context);
+    }
+}
+
+/// Ends the session: every typed value leaves the Rust state and the UI
+/// models, the timers stop and the attract screen returns in Russian.
+pub(crate) fn end_session(window: &KioskWindow, context: &Rc<Context>) {
+    context.session.borrow_mut().wipe();
+    context.ticket.stop();
+    consent::wipe(window);
+    entry::wipe(window);
+    chip::wipe(window);
+    review::wipe(window);
+    ticket::wipe(window);
+    session::wipe(window);
+    show_page(window, context, Page::Attract);
+    tracing::info!("session ended and wiped");
+}
