@@ -1,16 +1,35 @@
 //! The `operator` binary: the console at a service window.
-//!
-//! TODO: the queue, identity confirmation and slip printing
-//! arrive with their own work; this entry point only reports that.
 
-use clap::Parser;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
 
 /// Okno operator console: call tickets and confirm identities at a service window.
 #[derive(Parser)]
 #[command(version, about)]
-struct Cli {}
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Open the console window.
+    Run {
+        /// Configuration file naming the window, its services and the printer.
+        #[arg(long, default_value = operator::config::DEFAULT_PATH)]
+        config: PathBuf,
+        /// Run against sample tickets in memory instead of the sync server.
+        #[arg(long)]
+        demo: bool,
+    },
+}
 
 fn main() -> anyhow::Result<()> {
-    let _cli = Cli::parse();
-    anyhow::bail!("the operator console is not built yet; only the domain rules exist so far")
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .init();
+    match Cli::parse().command {
+        Command::Run { config, demo } => operator::demo::run(&config, demo),
+    }
 }
