@@ -9,7 +9,7 @@
 //!   interpretation and the local outbox, with in-crate implementations;
 //! - [`worker`]: the background thread that long-polls the queue and
 //!   delivers queued events;
-//! - [`config`]: `/etc/okno/operator.toml`.
+//! - [`config`] reads `/etc/okno/operator.toml`.
 //!
 //! Domain rules (call order, ticket and request transitions, reject reasons)
 //! come from the `domain` crate; this crate only shows them and records the
@@ -29,6 +29,9 @@ pub mod session;
 pub mod worker;
 
 /// The Rust side of the Slint sources in `ui/operator/`.
+// Generated code: it unwraps its own globals and has `todo!` arms for
+// features this console does not use, which the workspace lints reject.
+#[allow(clippy::all, clippy::unwrap_used, clippy::todo)]
 pub mod ui {
     slint::include_modules!();
 }
