@@ -21,8 +21,11 @@ pub mod password;
 pub mod phone;
 pub mod request;
 pub mod snils;
+pub mod sync;
 mod text;
 pub mod ticket;
 
+pub mod ticket_qr;
+
 pub use field::{Field, FieldError, FieldRule, Lang};
-pub mod sync;
+pub mod mrz;

@@ -2,14 +2,15 @@
 //! sync server: the JSON bodies of every device endpoint, as serde types.
 //!
 //! This module only defines shapes. Sending, storing and checking state
-//! transitions are left to the `station` crate and the server. Every type
-//! rejects unknown fields, so a typo in a client surfaces as a 422 instead
-//! of a silently dropped value.
+//! transitions are left to the `station` crate and the server. Request
+//! bodies reject unknown fields, so a typo in a client surfaces as a 422
+//! instead of a silently dropped value. Response bodies accept unknown
+//! fields, so the server can add one without breaking older stations.
 //!
 //! Endpoints (all under `/v1`, every device request signed as described in
 //! [`auth`]):
 //!
-//! | method and path       | body              | answer            |
+//! | method and path       | body              | response          |
 //! |-----------------------|-------------------|-------------------|
 //! | `POST /v1/enroll`     | [`EnrollRequest`] (unsigned) | [`EnrollGrant`] |
 //! | `POST /v1/sync/push`  | [`PushBatch`]     | [`PushAck`]       |
@@ -30,6 +31,8 @@ pub use event::{
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+use crate::ticket::ServiceCategory;
 
 /// The role a device is enrolled with; it limits which events it may push.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -58,6 +61,38 @@ impl DeviceRole {
     }
 }
 
+/// Permission level of an operator account: operators decide requests, supervisors
+/// also manage the queue of the whole center, administrators also manage
+/// accounts and devices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperatorRole {
+    Operator,
+    Supervisor,
+    Administrator,
+}
+
+impl OperatorRole {
+    /// Returns the stable name used on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperatorRole::Operator => "operator",
+            OperatorRole::Supervisor => "supervisor",
+            OperatorRole::Administrator => "administrator",
+        }
+    }
+
+    /// Parses the stable name; `None` for anything else.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "operator" => Some(OperatorRole::Operator),
+            "supervisor" => Some(OperatorRole::Supervisor),
+            "administrator" => Some(OperatorRole::Administrator),
+            _ => None,
+        }
+    }
+}
+
 /// Body of `POST /v1/enroll`: the one-time token printed by
 /// `sync-server enroll-token` and a label for the device list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,10 +102,9 @@ pub struct EnrollRequest {
     pub label: String,
 }
 
-/// Answer to enrollment. The secret is shown once; the station stores it
+/// Response to enrollment. The secret is shown once; the station stores it
 /// readable only by its own user and signs every later request with it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct EnrollGrant {
     pub device_id: Uuid,
     /// Hex-encoded 32-byte HMAC key.
@@ -101,16 +135,18 @@ pub struct PushBatch {
 /// The largest batch a push may carry.
 pub const MAX_PUSH_EVENTS: usize = 1000;
 
-/// Answer to a push: one acknowledgement per event, in the batch's order.
+/// Response to a push: one acknowledgement per event, in the batch's order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PushAck {
     pub acks: Vec<EventAck>,
 }
 
-/// What the server did with one event.
+/// The server's outcome for one event.
+///
+/// N.B. No `deny_unknown_fields` here or on [`AckOutcome`]: serde cannot
+/// combine it with `flatten`, and an ack that could not be parsed back
+/// would leave a station unable to read any push response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct EventAck {
     pub id: Uuid,
     #[serde(flatten)]
@@ -121,7 +157,7 @@ pub struct EventAck {
 /// `issued` as the first acknowledgement, so a station that lost an answer
 /// learns exactly what the first push did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "status", rename_all = "snake_case")]
 pub enum AckOutcome {
     /// Stored now under server sequence `seq`.
     Applied {
@@ -151,7 +187,6 @@ pub enum AckOutcome {
 /// A confirmation code issued by an applied confirm decision, for the
 /// console to print. Single use, valid until `expires_at`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct IssuedCode {
     pub code: String,
     pub expires_at: Timestamp,
@@ -170,49 +205,45 @@ impl std::fmt::Debug for IssuedCode {
 /// `seq > cursor`, oldest first. Ask again with `cursor = next_cursor`;
 /// `more` says a full page was cut short and the next one is ready now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PullPage {
     pub changes: Vec<Change>,
     pub next_cursor: u64,
     pub more: bool,
 }
 
-/// The most changes one pull page carries.
+/// Maximum number of changes in one pull page.
 pub const MAX_PULL_LIMIT: u32 = 1000;
 
-/// The longest long-poll wait a pull may ask for, in seconds.
+/// Maximum long-poll wait of a pull, in seconds.
 pub const MAX_PULL_WAIT_SECS: u32 = 60;
 
 /// One stored event with the server sequence that orders it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Change {
     pub seq: u64,
     pub device_id: Uuid,
     pub event: EventEnvelope,
 }
 
-/// Body of `POST /v1/leases`: a kiosk asks for a block of ticket numbers
+/// Body of `POST /v1/leases`: a kiosk requests a block of ticket numbers
 /// in one service category for the center's current day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LeaseRequest {
-    /// Service category code, such as `identity` or `other`.
-    pub category: String,
+    pub category: ServiceCategory,
     /// Numbers wanted; the server may grant fewer near the end of the day's range.
-    pub count: u32,
+    pub count: u16,
 }
 
 /// A block of ticket numbers `first..=last` that only this kiosk issues
 /// on `day` (the center's local date).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LeaseGrant {
     pub lease_id: Uuid,
-    pub category: String,
+    pub category: ServiceCategory,
     pub day: jiff::civil::Date,
-    pub first: u32,
-    pub last: u32,
+    pub first: u16,
+    pub last: u16,
 }
 
 /// Body of `POST /v1/operators/login`, sent by an operator console.
@@ -235,11 +266,10 @@ impl std::fmt::Debug for LoginRequest {
 /// An operator session. The console sends the token in the
 /// `x-okno-session` header with decision pushes.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LoginGrant {
     pub session: String,
     pub operator_id: Uuid,
-    pub role: String,
+    pub role: OperatorRole,
     pub expires_at: Timestamp,
 }
 
@@ -256,7 +286,6 @@ impl std::fmt::Debug for LoginGrant {
 
 /// The JSON body of every 4xx and 5xx answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ErrorBody {
     /// Stable code such as `auth.revoked`; clients branch on it.
     pub code: String,
@@ -275,9 +304,11 @@ pub struct ErrorBody {
 
 /// One field named by an input error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct FieldIssue {
     /// JSON path such as `events[3].kind.ticket_id`.
     pub field: String,
     pub message: String,
 }
+
+#[cfg(test)]
+mod tests;

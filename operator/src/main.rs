@@ -23,6 +23,8 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Enroll this console with the sync server and store its credentials
+    Provision(station::cli::ProvisionArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -31,5 +33,6 @@ fn main() -> anyhow::Result<()> {
         .init();
     match Cli::parse().command {
         Command::Run { config, demo } => operator::demo::run(&config, demo),
+        Command::Provision(args) => Ok(station::cli::run_provision("operator", &args)?),
     }
 }

@@ -1,1 +1,26 @@
-//! Okno sync server library.
+//! Okno's sync server: the central record that kiosks and operator consoles
+//! sync with.
+//!
+//! - [`store`]: the storage interface and its SQLite implementation; no other
+//!   crate sees the schema.
+//! - [`routes`]: the HTTP API, built by [`routes::app`] so tests can drive it
+//!   without a socket.
+//! - [`auth`]: device request verification (HMAC and replay window).
+//! - [`serve`]: listener, optional TLS and the shutdown path.
+//! - [`cli`]: the `sync-server` command line (serve and administration).
+//!
+//! Rules about states, ticket numbers and passwords come from `domain`;
+//! this crate stores and orders what those rules allow.
+
+pub mod auth;
+pub mod cli;
+pub mod error;
+pub mod metrics;
+pub mod routes;
+pub mod secrets;
+pub mod serve;
+pub mod state;
+pub mod store;
+
+pub use routes::app;
+pub use state::{AppState, Limits};

@@ -21,6 +21,8 @@ const NEEDED: &[&str] = &[
     "iproute2",
     // An independent QR decoder for printed tickets.
     "zbar-tools",
+    // The `openssl` tool makes throw-away TLS certificates for the server's HTTPS test.
+    "openssl",
 ];
 
 /// Installs missing packages when running as root; otherwise fails with the

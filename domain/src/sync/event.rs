@@ -11,6 +11,9 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::request::{RejectReason, RequestKind};
+use crate::ticket::{RedirectTarget, TicketNumber, WindowNumber};
+
 /// One fact recorded by a station. The id is a UUIDv7 made by the station
 /// when the fact happened; it is the idempotency key, so a retried push
 /// stores nothing new.
@@ -24,7 +27,7 @@ pub struct EventEnvelope {
     pub kind: EventKind,
 }
 
-/// What happened. On the wire: `{"type": "ticket_called", "data": {...}}`.
+/// The fact an event records. On the wire: `{"type": "ticket_called", "data": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum EventKind {
@@ -33,6 +36,7 @@ pub enum EventKind {
     /// A kiosk printed (or showed) a ticket from its leased block.
     TicketIssued(TicketIssued),
     TicketCalled(TicketCalled),
+    TicketRecalled(TicketRef),
     TicketStarted(TicketRef),
     TicketDone(TicketRef),
     TicketNoShow(TicketRef),
@@ -53,6 +57,7 @@ impl EventKind {
             EventKind::RequestSubmitted(_) => "request_submitted",
             EventKind::TicketIssued(_) => "ticket_issued",
             EventKind::TicketCalled(_) => "ticket_called",
+            EventKind::TicketRecalled(_) => "ticket_recalled",
             EventKind::TicketStarted(_) => "ticket_started",
             EventKind::TicketDone(_) => "ticket_done",
             EventKind::TicketNoShow(_) => "ticket_no_show",
@@ -71,8 +76,7 @@ impl EventKind {
 #[serde(deny_unknown_fields)]
 pub struct RequestSubmitted {
     pub request_id: Uuid,
-    /// `confirm_identity`, `register` or `restore_access`.
-    pub request_kind: String,
+    pub request_kind: RequestKind,
     /// The ticket the visitor waits with.
     pub ticket_id: Uuid,
     pub visitor: VisitorData,
@@ -110,7 +114,7 @@ impl std::fmt::Debug for VisitorData {
     }
 }
 
-/// What the passport chip returned: DG1 (the MRZ data), the photo from DG2
+/// Result of reading the passport chip: DG1 (the MRZ data), the photo from DG2
 /// and the passive-authentication verdict.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -140,9 +144,8 @@ impl std::fmt::Debug for ChipResult {
 #[serde(deny_unknown_fields)]
 pub struct TicketIssued {
     pub ticket_id: Uuid,
-    pub number: String,
-    /// Service category code, the same as in the lease.
-    pub category: String,
+    /// The number's letter names the service category.
+    pub number: TicketNumber,
     pub lease_id: Uuid,
     /// Priority visitors (disabled, elderly) are called first.
     #[serde(default)]
@@ -156,12 +159,12 @@ pub struct TicketRef {
     pub ticket_id: Uuid,
 }
 
-/// A ticket called to a window (also used for a recall).
+/// A ticket called to a window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TicketCalled {
     pub ticket_id: Uuid,
-    pub window: String,
+    pub window: WindowNumber,
 }
 
 /// A ticket put back into the queue behind `after` other tickets.
@@ -169,18 +172,15 @@ pub struct TicketCalled {
 #[serde(deny_unknown_fields)]
 pub struct TicketPostponed {
     pub ticket_id: Uuid,
-    pub after: u32,
+    pub after: u16,
 }
 
-/// A ticket sent to another window or service category (at least one given).
+/// A ticket sent to another window or service category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TicketRedirected {
     pub ticket_id: Uuid,
-    #[serde(default)]
-    pub window: Option<String>,
-    #[serde(default)]
-    pub category: Option<String>,
+    pub to: RedirectTarget,
 }
 
 /// The operator confirmed the request after checking the paper passport.
@@ -190,15 +190,13 @@ pub struct DecisionConfirm {
     pub request_id: Uuid,
 }
 
-/// The operator rejected the request. `reason` is a standard reason code
-/// (such as `data_mismatch`); `comment` is the operator's free text.
+/// The operator rejected the request with a standard reason and, for
+/// "other", the operator's comment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionReject {
     pub request_id: Uuid,
-    pub reason: String,
-    #[serde(default)]
-    pub comment: Option<String>,
+    pub reason: RejectReason,
 }
 
 /// A device fault. `code` is stable (such as `printer.paper_out`); `detail`

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use domain::clock::Clock;
 use domain::request::{RejectReason, RejectReasonCode, RequestAction, RequestState};
-use domain::sync::{EventEnvelope, EventKind, IssuedCode, LoginGrant};
-use domain::ticket::{RedirectTarget, ServiceCategory, TicketAction, TicketState, WindowNumber};
+use domain::sync::{EventEnvelope, EventKind, IssuedCode, LoginGrant, OperatorRole};
+use domain::ticket::{TicketAction, TicketState};
 use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
@@ -153,18 +153,15 @@ impl MemoryBackend {
     fn apply(&self, state: &mut State, event: &EventEnvelope) -> Result<Accepted, PushError> {
         match &event.kind {
             EventKind::TicketCalled(called) => {
-                let window = parse_window(&called.window)?;
-                let ticket = ticket_state(state, called.ticket_id)?;
-                let action = if matches!(ticket, TicketState::Called { .. }) {
-                    TicketAction::Recall
-                } else {
-                    TicketAction::Call { window }
+                let action = TicketAction::Call {
+                    window: called.window,
                 };
                 move_ticket(state, called.ticket_id, action)?;
-                if action != TicketAction::Recall {
-                    count_down_postponed(state, called.ticket_id);
-                }
+                count_down_postponed(state, called.ticket_id);
                 take_request(state, called.ticket_id);
+            }
+            EventKind::TicketRecalled(ticket) => {
+                move_ticket(state, ticket.ticket_id, TicketAction::Recall)?;
             }
             EventKind::TicketStarted(ticket) => {
                 move_ticket(state, ticket.ticket_id, TicketAction::StartServing)?;
@@ -176,21 +173,11 @@ impl MemoryBackend {
                 move_ticket(state, ticket.ticket_id, TicketAction::MarkNoShow)?;
             }
             EventKind::TicketPostponed(postponed) => {
-                let after =
-                    u16::try_from(postponed.after).map_err(|_| rejected("postpone.after"))?;
+                let after = postponed.after;
                 move_ticket(state, postponed.ticket_id, TicketAction::Postpone { after })?;
             }
             EventKind::TicketRedirected(redirected) => {
-                let to = match (&redirected.window, &redirected.category) {
-                    (Some(window), _) => RedirectTarget::Window(parse_window(window)?),
-                    (None, Some(category)) => RedirectTarget::Service(
-                        ServiceCategory::ALL
-                            .into_iter()
-                            .find(|known| known.code() == category)
-                            .ok_or_else(|| rejected("redirect.category"))?,
-                    ),
-                    (None, None) => return Err(rejected("redirect.target")),
-                };
+                let to = redirected.to;
                 move_ticket(state, redirected.ticket_id, TicketAction::Redirect { to })?;
             }
             EventKind::DecisionConfirm(decision) => {
@@ -209,12 +196,7 @@ impl MemoryBackend {
                 });
             }
             EventKind::DecisionReject(decision) => {
-                let code = RejectReasonCode::ALL
-                    .into_iter()
-                    .find(|known| known.code() == decision.reason)
-                    .ok_or_else(|| rejected("reject.reason"))?;
-                let reason = RejectReason::new(code, decision.comment.as_deref())
-                    .map_err(|_| rejected("reject.comment"))?;
+                let reason = decision.reason.clone();
                 decide(state, decision.request_id, RequestAction::Reject { reason })?;
             }
             EventKind::RequestSubmitted(_)
@@ -232,23 +214,6 @@ fn rejected(code: &str) -> PushError {
         code: code.to_owned(),
         message: "Сервер не принял событие: неверные данные.".to_owned(),
     }
-}
-
-fn parse_window(text: &str) -> Result<WindowNumber, PushError> {
-    text.parse::<u16>()
-        .ok()
-        .and_then(WindowNumber::new)
-        .ok_or_else(|| rejected("window"))
-}
-
-fn ticket_state(state: &State, ticket_id: Uuid) -> Result<TicketState, PushError> {
-    state
-        .queue
-        .tickets
-        .iter()
-        .find(|ticket| ticket.id == ticket_id)
-        .map(|ticket| ticket.entry.state)
-        .ok_or_else(|| rejected("ticket.unknown"))
 }
 
 fn move_ticket(state: &mut State, ticket_id: Uuid, action: TicketAction) -> Result<(), PushError> {
@@ -329,7 +294,7 @@ impl Backend for MemoryBackend {
         Ok(LoginGrant {
             session: Uuid::now_v7().to_string(),
             operator_id: Uuid::now_v7(),
-            role: "operator".to_owned(),
+            role: OperatorRole::Operator,
             expires_at: now
                 .checked_add(SignedDuration::from_hours(12))
                 .expect("12 hours from now fits a timestamp"),

@@ -219,35 +219,23 @@ fn apply_locally(state: &State, id: Uuid, action: TicketAction) {
 
 /// Records the event for `action` on ticket `id` and shows the outcome.
 /// Returns false when the server refused it.
-fn record(state: &State, id: Uuid, action: TicketAction, window: WindowNumber) -> bool {
+fn record(state: &State, id: Uuid, action: TicketAction) -> bool {
     let kind = match action {
         TicketAction::Call { window } => EventKind::TicketCalled(TicketCalled {
             ticket_id: id,
-            window: window.get().to_string(),
+            window,
         }),
-        TicketAction::Recall => EventKind::TicketCalled(TicketCalled {
-            ticket_id: id,
-            window: window.get().to_string(),
-        }),
+        TicketAction::Recall => EventKind::TicketRecalled(TicketRef { ticket_id: id }),
         TicketAction::StartServing => EventKind::TicketStarted(TicketRef { ticket_id: id }),
         TicketAction::Finish => EventKind::TicketDone(TicketRef { ticket_id: id }),
         TicketAction::MarkNoShow => EventKind::TicketNoShow(TicketRef { ticket_id: id }),
         TicketAction::Postpone { after } => EventKind::TicketPostponed(TicketPostponed {
             ticket_id: id,
-            after: u32::from(after),
+            after,
         }),
-        TicketAction::Redirect { to } => EventKind::TicketRedirected(match to {
-            RedirectTarget::Window(target) => TicketRedirected {
-                ticket_id: id,
-                window: Some(target.get().to_string()),
-                category: None,
-            },
-            RedirectTarget::Service(category) => TicketRedirected {
-                ticket_id: id,
-                window: None,
-                category: Some(category.code().to_owned()),
-            },
-        }),
+        TicketAction::Redirect { to } => {
+            EventKind::TicketRedirected(TicketRedirected { ticket_id: id, to })
+        }
     };
     let event = delivery::envelope(state, kind);
     tracing::info!(event_id = %event.id, action = %action.kind(), "ticket action");
@@ -303,7 +291,7 @@ fn call_next(state: &State) {
     let next = waiting_in_order(state, window).first().map(|(id, _)| *id);
     match next {
         Some(id) => {
-            if record(state, id, TicketAction::Call { window }, window) {
+            if record(state, id, TicketAction::Call { window }) {
                 request::open_for_ticket(state, id);
             }
         }
@@ -312,9 +300,9 @@ fn call_next(state: &State) {
 }
 
 fn act_on_current(state: &State, action: TicketAction) {
-    let Some(window) = my_window(state) else {
+    if my_window(state).is_none() {
         return;
-    };
+    }
     let Some((id, entry)) = current_ticket(state) else {
         notice(state, QueueNotice::NotAllowed, "");
         return;
@@ -323,7 +311,7 @@ fn act_on_current(state: &State, action: TicketAction) {
         notice(state, QueueNotice::NotAllowed, "");
         return;
     }
-    let recorded = record(state, id, action, window);
+    let recorded = record(state, id, action);
     if recorded
         && matches!(
             action,
@@ -369,7 +357,7 @@ pub(crate) fn open_ticket(state: &State, id: Uuid) {
         .map(|ticket| ticket.entry.state.is_waiting());
     if waiting == Some(true)
         && current_ticket(state).is_none()
-        && !record(state, id, TicketAction::Call { window }, window)
+        && !record(state, id, TicketAction::Call { window })
     {
         return;
     }

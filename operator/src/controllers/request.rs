@@ -141,7 +141,7 @@ pub(crate) fn render(state: &State) {
         return;
     };
     let request = &open.request;
-    let kind = request_kind(&request.request_kind);
+    let kind = request.request_kind;
     let view = chip::compare(
         &request.visitor,
         request.chip.as_ref(),
@@ -149,8 +149,8 @@ pub(crate) fn render(state: &State) {
     );
 
     adapter.set_ticket_number(open.ticket_number.clone().into());
-    adapter.set_kind_name(kind.map_or("", |kind| kind.name(Lang::Ru)).into());
-    adapter.set_restore_access(kind == Some(RequestKind::RestoreAccess));
+    adapter.set_kind_name(kind.name(Lang::Ru).into());
+    adapter.set_restore_access(kind == RequestKind::RestoreAccess);
     adapter.set_fields(ModelRc::new(VecModel::from(view.rows)));
     adapter.set_mismatches(view.mismatches);
     adapter.set_chip_status(view.status);
@@ -160,12 +160,6 @@ pub(crate) fn render(state: &State) {
     if view.status == ChipStatus::Failed {
         tracing::warn!(request_id = %request.request_id, "chip passive authentication failed");
     }
-}
-
-fn request_kind(code: &str) -> Option<RequestKind> {
-    RequestKind::ALL
-        .into_iter()
-        .find(|kind| kind.code() == code)
 }
 
 fn window_number(state: &State) -> u16 {
@@ -182,7 +176,7 @@ fn confirm(state: &State) {
             (
                 open.request.request_id,
                 open.ticket_number.clone(),
-                request_kind(&open.request.request_kind) == Some(RequestKind::RestoreAccess),
+                open.request.request_kind == RequestKind::RestoreAccess,
             )
         })
     else {
@@ -311,8 +305,7 @@ fn reject(state: &State, index: i32, comment: &str) {
         state,
         EventKind::DecisionReject(DecisionReject {
             request_id,
-            reason: code.code().to_owned(),
-            comment: reason.comment().map(str::to_owned),
+            reason: reason.clone(),
         }),
     );
     tracing::info!(event_id = %event.id, request_id = %request_id, reason = code.code(), "request rejected by the operator");

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use domain::clock::{Clock, ManualClock};
+use domain::request::RequestKind;
 use domain::sync::{ChipResult, RequestSubmitted, VisitorData};
 use domain::ticket::{Priority, QueueEntry, ServiceCategory, TicketNumber, TicketState};
 use i_slint_backend_testing::ElementHandle;
@@ -183,11 +184,15 @@ pub fn photo_base64() -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes.into_inner())
 }
 
-/// Builds a request of `kind` with a chip read that passed.
+/// Builds a request of `kind` (its stable code) with a chip read that passed.
 pub fn request(kind: &str, ticket_id: Uuid) -> RequestSubmitted {
+    let request_kind = RequestKind::ALL
+        .into_iter()
+        .find(|known| known.code() == kind)
+        .expect("tests name a known request kind code");
     RequestSubmitted {
         request_id: Uuid::now_v7(),
-        request_kind: kind.to_owned(),
+        request_kind,
         ticket_id,
         visitor: visitor(),
         chip: Some(ChipResult {

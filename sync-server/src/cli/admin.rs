@@ -1,0 +1,154 @@
+//! Administration commands. They open the database file directly through
+//! the same store the server uses, so they work with the server stopped or
+//! running (SQLite serializes the writers).
+
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use domain::clock::{Clock, SystemClock};
+use domain::sync::{DeviceRole, OperatorRole};
+use uuid::Uuid;
+
+use super::{
+    AuditCommand, CenterCommand, Command, DeviceCommand, OperatorCommand, OperatorRoleArg, RoleArg,
+};
+use crate::secrets;
+use crate::store::sqlite::{Durability, SqliteStore};
+use crate::store::{AuditReport, Center, NewOperator, Store};
+
+/// Runs one administration command.
+pub fn run(database: &Path, command: Command) -> anyhow::Result<()> {
+    let store = SqliteStore::open(database, Durability::Full)
+        .with_context(|| format!("cannot use database {}", database.display()))?;
+    let now = SystemClock.now();
+    match command {
+        Command::Serve(_) => bail!("serve is not an administration command"),
+        Command::Center(CenterCommand::Add {
+            name,
+            address,
+            time_zone,
+            latitude,
+            longitude,
+        }) => {
+            if jiff::tz::TimeZone::get(&time_zone).is_err() {
+                bail!("неизвестный часовой пояс «{time_zone}»; укажите имя IANA, например Europe/Moscow");
+            }
+            if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
+                bail!("координаты вне диапазона: широта от -90 до 90, долгота от -180 до 180");
+            }
+            if name.trim().is_empty() || address.trim().is_empty() {
+                bail!("название и адрес центра не должны быть пустыми");
+            }
+            let center = Center {
+                id: Uuid::now_v7(),
+                name,
+                address,
+                time_zone,
+                latitude,
+                longitude,
+            };
+            store.add_center(&center, now)?;
+            println!("{}", center.id);
+        }
+        Command::EnrollToken(args) => {
+            let role = match args.role {
+                RoleArg::Kiosk => DeviceRole::Kiosk,
+                RoleArg::Operator => DeviceRole::Operator,
+            };
+            if args.valid_hours == 0 || args.valid_hours > 24 * 30 {
+                bail!("срок действия токена должен быть от 1 до 720 часов");
+            }
+            let lifetime = jiff::SignedDuration::from_hours(args.valid_hours.into());
+            let expires_at = now.checked_add(lifetime)?;
+            let token = secrets::random_token(20);
+            store.add_enroll_token(
+                args.center,
+                role,
+                &secrets::sha256_hex(token.as_bytes()),
+                expires_at,
+                now,
+            )?;
+            eprintln!("Токен действует до {expires_at} и показывается один раз:");
+            println!("{token}");
+        }
+        Command::Device(DeviceCommand::List) => {
+            for device in store.list_devices()? {
+                let state = match device.revoked_at {
+                    Some(at) => format!("revoked {at}"),
+                    None => "active".to_owned(),
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    device.id,
+                    device.center_id,
+                    device.role.as_str(),
+                    state,
+                    device.label
+                );
+            }
+        }
+        Command::Device(DeviceCommand::Revoke { id }) => {
+            store.revoke_device(id, now)?;
+            eprintln!("устройство {id} отозвано");
+        }
+        Command::Operator(command) => operator(&store, command, now)?,
+        Command::Audit(AuditCommand::Verify) => match store.verify_audit()? {
+            AuditReport::Intact { entries } => println!("audit log intact: {entries} entries"),
+            AuditReport::Broken { seq, reason } => {
+                bail!("журнал аудита повреждён на записи {seq}: {reason}")
+            }
+        },
+    }
+    Ok(())
+}
+
+fn operator(
+    store: &SqliteStore,
+    command: OperatorCommand,
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    match command {
+        OperatorCommand::Add {
+            center,
+            login,
+            role,
+        } => {
+            let login = login.trim().to_owned();
+            if login.is_empty() || login.chars().count() > 64 {
+                bail!("логин должен содержать от 1 до 64 символов");
+            }
+            let role = match role {
+                OperatorRoleArg::Operator => OperatorRole::Operator,
+                OperatorRoleArg::Supervisor => OperatorRole::Supervisor,
+                OperatorRoleArg::Administrator => OperatorRole::Administrator,
+            };
+            let password = super::password::read_new_password()?;
+            let hash = secrets::hash_password(&password).map_err(anyhow::Error::msg)?;
+            let id = store.add_operator(
+                &NewOperator {
+                    center_id: center,
+                    login,
+                    role,
+                },
+                &hash,
+                now,
+            )?;
+            println!("{id}");
+        }
+        OperatorCommand::Lock { login } => {
+            store.set_operator_disabled(&login, true, now)?;
+            eprintln!("учётная запись «{login}» заблокирована");
+        }
+        OperatorCommand::Unlock { login } => {
+            store.set_operator_disabled(&login, false, now)?;
+            eprintln!("учётная запись «{login}» разблокирована");
+        }
+        OperatorCommand::ResetPassword { login } => {
+            let password = super::password::read_new_password()?;
+            let hash = secrets::hash_password(&password).map_err(anyhow::Error::msg)?;
+            store.set_operator_password(&login, &hash, now)?;
+            eprintln!("пароль «{login}» изменён, сеансы завершены");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! Shared state of the HTTP handlers: the store, the clock, the change
+//! notifier that wakes long-polling pulls, the replay cache and metrics.
+
+use std::sync::Arc;
+
+use domain::clock::Clock;
+use jiff::SignedDuration;
+use tokio::sync::watch;
+
+use crate::auth::NonceCache;
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::store::{Store, StoreError};
+
+/// Tunable limits. [`Limits::default`] contains the production values.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// How far a signed request's timestamp may be from the server clock.
+    pub replay_window: SignedDuration,
+    /// Lifetime of an operator session.
+    pub session_lifetime: SignedDuration,
+    /// Failed logins in a row that lock an operator account.
+    pub lockout_after: u32,
+    /// How long a lockout lasts.
+    pub lockout_duration: SignedDuration,
+    /// Lifetime of an enrollment token printed by the CLI.
+    pub enroll_token_lifetime: SignedDuration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            // A push of 1,000 events with chip photos stays under this.
+            max_body_bytes: 8 * 1024 * 1024,
+            replay_window: SignedDuration::from_mins(5),
+            session_lifetime: SignedDuration::from_hours(12),
+            lockout_after: 5,
+            lockout_duration: SignedDuration::from_mins(15),
+            enroll_token_lifetime: SignedDuration::from_hours(24),
+        }
+    }
+}
+
+/// Everything a handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub limits: Arc<Limits>,
+    /// The newest committed server sequence; pulls wait on changes to it.
+    pub changes: Arc<watch::Sender<u64>>,
+    pub nonces: Arc<NonceCache>,
+    pub metrics: Arc<Metrics>,
+    /// Unix second the state was built; older signed requests are refused.
+    pub started_at: i64,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, limits: Limits) -> Self {
+        let (changes, _) = watch::channel(0);
+        let started_at = clock.now().as_second();
+        AppState {
+            started_at,
+            store,
+            clock,
+            limits: Arc::new(limits),
+            changes: Arc::new(changes),
+            nonces: Arc::new(NonceCache::default()),
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+
+    /// Runs a blocking store call on Tokio's blocking thread pool, so SQLite
+    /// I/O and the store mutex never stall the async worker threads.
+    pub async fn run_store<T, F>(&self, call: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let store = Arc::clone(&self.store);
+        let joined = tokio::task::spawn_blocking(move || call(store.as_ref())).await;
+        match joined {
+            Ok(result) => result.map_err(ApiError::from),
+            Err(err) => Err(ApiError::internal(&err)),
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! The storage interface the HTTP layer and the CLI use, and the records it
+//! returns. [`sqlite::SqliteStore`] is the embedded implementation; a
+//! PostgreSQL one would implement the same trait.
+//!
+//! Every method is blocking. Async callers run them on Tokio's blocking
+//! pool (see `AppState::run_store`), never on a runtime worker thread.
+
+pub mod sqlite;
+
+use domain::sync::{DeviceRole, EventAck, EventEnvelope, LeaseGrant, OperatorRole, PullPage};
+use domain::ticket::ServiceCategory;
+use jiff::civil::Date;
+use jiff::Timestamp;
+use uuid::Uuid;
+
+/// A service center.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Center {
+    pub id: Uuid,
+    pub name: String,
+    pub address: String,
+    /// IANA time zone name, such as `Europe/Moscow`; it decides the ticket day.
+    pub time_zone: String,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+/// An enrolled kiosk or operator console.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Device {
+    pub id: Uuid,
+    pub center_id: Uuid,
+    pub role: DeviceRole,
+    pub label: String,
+    pub enrolled_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A device with the key it signs requests with.
+#[derive(Clone)]
+pub struct DeviceCredentials {
+    pub device: Device,
+    pub secret: Vec<u8>,
+}
+
+/// A new operator account, before its password is hashed in.
+#[derive(Debug, Clone)]
+pub struct NewOperator {
+    pub center_id: Uuid,
+    pub login: String,
+    pub role: OperatorRole,
+}
+
+/// An operator account as the login check needs it.
+#[derive(Clone)]
+pub struct Operator {
+    pub id: Uuid,
+    pub center_id: Uuid,
+    pub login: String,
+    pub role: OperatorRole,
+    pub password_hash: String,
+    pub failed_logins: u32,
+    pub locked_until: Option<Timestamp>,
+    /// Locked by an administrator until unlocked by one.
+    pub disabled: bool,
+}
+
+/// A live operator session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub operator_id: Uuid,
+    pub center_id: Uuid,
+    pub role: OperatorRole,
+    pub expires_at: Timestamp,
+}
+
+/// Result of checking the audit chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditReport {
+    /// Every entry links to the one before and hashes to its stored hash.
+    Intact { entries: u64 },
+    /// The first entry that does not; `reason` names the check that failed.
+    Broken { seq: u64, reason: String },
+}
+
+/// A failed storage call. `Conflict` and `Invalid` are the caller's to
+/// fix; `Backend` is the server's.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found: {what}")]
+    NotFound { what: String },
+    #[error("{code}: {message}")]
+    Conflict {
+        code: String,
+        message: String,
+        current_state: Option<String>,
+    },
+    #[error("{code}: {message}")]
+    Invalid { code: String, message: String },
+    #[error("storage failed: {0}")]
+    Backend(String),
+}
+
+impl StoreError {
+    pub fn conflict(code: &str, message: impl Into<String>) -> Self {
+        StoreError::Conflict {
+            code: code.to_owned(),
+            message: message.into(),
+            current_state: None,
+        }
+    }
+
+    pub fn invalid(code: &str, message: impl Into<String>) -> Self {
+        StoreError::Invalid {
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything the server stores. Each call is one transaction.
+pub trait Store: Send + Sync + 'static {
+    /// Checks that the database runs a trivial query.
+    fn ready(&self) -> Result<(), StoreError>;
+
+    /// Writes the WAL back into the database file; called at shutdown.
+    fn checkpoint(&self) -> Result<(), StoreError>;
+
+    fn add_center(&self, center: &Center, now: Timestamp) -> Result<(), StoreError>;
+
+    fn center(&self, id: Uuid) -> Result<Option<Center>, StoreError>;
+
+    /// Stores an enrollment token by its hash.
+    fn add_enroll_token(
+        &self,
+        center_id: Uuid,
+        role: DeviceRole,
+        token_hash: &str,
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Burns the token with `token_hash` and enrolls a device with `secret`.
+    fn enroll_device(
+        &self,
+        token_hash: &str,
+        label: &str,
+        secret: &[u8],
+        now: Timestamp,
+    ) -> Result<Device, StoreError>;
+
+    fn device_credentials(&self, id: Uuid) -> Result<Option<DeviceCredentials>, StoreError>;
+
+    fn list_devices(&self) -> Result<Vec<Device>, StoreError>;
+
+    fn revoke_device(&self, id: Uuid, now: Timestamp) -> Result<(), StoreError>;
+
+    /// Applies a batch in one transaction and returns one ack per event.
+    /// `session` is the operator on whose behalf a console pushes.
+    fn push(
+        &self,
+        device: &Device,
+        session: Option<&Session>,
+        events: &[EventEnvelope],
+        now: Timestamp,
+    ) -> Result<Vec<EventAck>, StoreError>;
+
+    /// Returns up to `limit` changes of `center_id` after `cursor`. Without
+    /// `with_visitor_data`, submitted requests (which carry the visitor's
+    /// personal data) are left out.
+    fn pull(
+        &self,
+        center_id: Uuid,
+        cursor: u64,
+        limit: u32,
+        with_visitor_data: bool,
+    ) -> Result<PullPage, StoreError>;
+
+    /// Grants a block of ticket numbers on `day` to a kiosk.
+    fn grant_lease(
+        &self,
+        device: &Device,
+        category: ServiceCategory,
+        count: u16,
+        day: Date,
+        now: Timestamp,
+    ) -> Result<LeaseGrant, StoreError>;
+
+    fn add_operator(
+        &self,
+        operator: &NewOperator,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<Uuid, StoreError>;
+
+    fn operator_by_login(&self, login: &str) -> Result<Option<Operator>, StoreError>;
+
+    /// Counts a failed login; locks the account for `lock_for` once
+    /// `lock_after` failures in a row are reached and returns the end of
+    /// that lock.
+    fn record_login_failure(
+        &self,
+        operator_id: Uuid,
+        lock_after: u32,
+        lock_for: jiff::SignedDuration,
+        now: Timestamp,
+    ) -> Result<Option<Timestamp>, StoreError>;
+
+    /// Resets the failure count and stores a session by its token hash.
+    fn start_session(
+        &self,
+        operator_id: Uuid,
+        device_id: Uuid,
+        session_hash: &str,
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Returns the session with `session_hash` unless it expired.
+    fn session(&self, session_hash: &str, now: Timestamp) -> Result<Option<Session>, StoreError>;
+
+    /// Locks (`disabled = true`) or unlocks an account; unlocking also
+    /// clears a failed-login lockout.
+    fn set_operator_disabled(
+        &self,
+        login: &str,
+        disabled: bool,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    fn set_operator_password(
+        &self,
+        login: &str,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    fn verify_audit(&self) -> Result<AuditReport, StoreError>;
+}

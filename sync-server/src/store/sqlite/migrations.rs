@@ -1,0 +1,168 @@
+//! Versioned schema migrations. Migration `n` (1-based) brings the schema
+//! from version `n - 1` to `n`; the version lives in `PRAGMA user_version`.
+//! Append new migrations, never edit shipped ones.
+
+use rusqlite::Connection;
+
+use crate::store::StoreError;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the initial schema.
+    r#"
+    CREATE TABLE centers (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        address TEXT NOT NULL,
+        time_zone TEXT NOT NULL,
+        latitude REAL NOT NULL,
+        longitude REAL NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE enroll_tokens (
+        token_hash TEXT PRIMARY KEY,
+        center_id TEXT NOT NULL REFERENCES centers(id),
+        role TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    );
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        center_id TEXT NOT NULL REFERENCES centers(id),
+        role TEXT NOT NULL,
+        label TEXT NOT NULL,
+        secret BLOB NOT NULL,
+        enrolled_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id BLOB NOT NULL UNIQUE,
+        center_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        issued TEXT,
+        received_at TEXT NOT NULL
+    );
+    CREATE INDEX events_center_seq ON events(center_id, seq);
+    CREATE TABLE ticket_counters (
+        center_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        category TEXT NOT NULL,
+        next_sequence INTEGER NOT NULL,
+        PRIMARY KEY (center_id, day, category)
+    );
+    CREATE TABLE leases (
+        id TEXT PRIMARY KEY,
+        center_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        category TEXT NOT NULL,
+        first INTEGER NOT NULL,
+        last INTEGER NOT NULL,
+        granted_at TEXT NOT NULL
+    );
+    CREATE TABLE tickets (
+        id TEXT PRIMARY KEY,
+        center_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        number TEXT NOT NULL,
+        priority INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        UNIQUE (center_id, day, number)
+    );
+    CREATE TABLE requests (
+        id TEXT PRIMARY KEY,
+        center_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        ticket_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        visitor TEXT NOT NULL,
+        chip TEXT,
+        submitted_at TEXT NOT NULL,
+        decided_by TEXT,
+        decided_at TEXT
+    );
+    CREATE INDEX requests_ticket ON requests(ticket_id);
+    CREATE TABLE accounts (
+        snils TEXT PRIMARY KEY,
+        level TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE confirmation_codes (
+        code_hash TEXT PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    );
+    CREATE TABLE operators (
+        id TEXT PRIMARY KEY,
+        center_id TEXT NOT NULL REFERENCES centers(id),
+        login TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        operator_id TEXT NOT NULL REFERENCES operators(id),
+        device_id TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    "#,
+];
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Brings the schema up to [`SCHEMA_VERSION`] in one transaction, so a
+/// failed migration leaves the database as it was.
+///
+/// # Errors
+///
+/// A database whose version is newer than this binary's is refused: an
+/// older binary would write rows the newer schema does not expect.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found: u32 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(backend)?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::invalid(
+            "schema.too_new",
+            format!(
+                "The database schema version is {found}, newer than {SCHEMA_VERSION} that this \
+                 sync-server knows. Run a sync-server at least as new as the one that wrote it."
+            ),
+        ));
+    }
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+
+    let tx = conn.transaction().map_err(backend)?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.execute_batch(sql).map_err(backend)?;
+        tracing::info!(version = index + 1, "applied schema migration");
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+        .map_err(backend)?;
+    tx.commit().map_err(backend)
+}
+
+pub(crate) fn backend(err: rusqlite::Error) -> StoreError {
+    StoreError::Backend(err.to_string())
+}

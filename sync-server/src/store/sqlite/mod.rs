@@ -1,0 +1,282 @@
+//! The SQLite store: one database file in WAL mode, a writer connection
+//! and a reader connection, each behind a mutex.
+//!
+//! N.B. One writer connection serializes every write, which SQLite does
+//! anyway; concurrent pushes share a commit (see `sync::push_group`).
+//! Device lookups and pulls use a second connection.
+
+mod admin;
+mod apply;
+mod audit;
+mod codec;
+pub mod migrations;
+mod operators;
+mod sync;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use domain::sync::{DeviceRole, EventAck, EventEnvelope, LeaseGrant, PullPage};
+use domain::ticket::ServiceCategory;
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+use rusqlite::Connection;
+use uuid::Uuid;
+
+use crate::store::{
+    AuditReport, Center, Device, DeviceCredentials, NewOperator, Operator, Session, StoreError,
+};
+use migrations::backend;
+
+/// Commit durability, set as SQLite's `PRAGMA synchronous`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Durability {
+    /// `synchronous=FULL`: a commit survives a power loss.
+    Full,
+    /// `synchronous=NORMAL`: a commit survives a process crash; the last
+    /// commits may roll back after a power loss.
+    Normal,
+}
+
+/// The embedded store.
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+    /// A second connection for reads that need no transaction (device
+    /// lookups, pulls), so they do not queue behind a group commit. WAL
+    /// lets it read the last committed state while a write runs.
+    reader: Mutex<Connection>,
+    /// Pushes waiting for the next group commit (see `sync::push_group`).
+    pending: Mutex<Vec<sync::PushJob>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) and migrates the database at `path`.
+    pub fn open(path: &Path, durability: Durability) -> Result<Self, StoreError> {
+        let mut conn = Connection::open(path).map_err(|err| {
+            StoreError::Backend(format!("cannot open database {}: {err}", path.display()))
+        })?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(backend)?;
+        let synchronous = match durability {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        };
+        conn.pragma_update(None, "synchronous", synchronous)
+            .map_err(backend)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(backend)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(backend)?;
+        migrations::migrate(&mut conn)?;
+        let reader = Connection::open(path).map_err(backend)?;
+        reader
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(backend)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+            reader: Mutex::new(reader),
+            pending: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn pending_pushes(&self) -> MutexGuard<'_, Vec<sync::PushJob>> {
+        self.pending
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.reader
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while the lock was held left no transaction open (rusqlite
+        // rolls back on drop), so the connection is still usable.
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl crate::store::Store for SqliteStore {
+    fn ready(&self) -> Result<(), StoreError> {
+        self.conn()
+            .query_row("SELECT 1", [], |_| Ok(()))
+            .map_err(backend)
+    }
+
+    fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .map_err(backend)
+    }
+
+    fn add_center(&self, center: &Center, now: Timestamp) -> Result<(), StoreError> {
+        admin::add_center(&mut self.conn(), center, now)
+    }
+
+    fn center(&self, id: Uuid) -> Result<Option<Center>, StoreError> {
+        admin::center(&self.conn(), id)
+    }
+
+    fn add_enroll_token(
+        &self,
+        center_id: Uuid,
+        role: DeviceRole,
+        token_hash: &str,
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        admin::add_enroll_token(
+            &mut self.conn(),
+            center_id,
+            role,
+            token_hash,
+            expires_at,
+            now,
+        )
+    }
+
+    fn enroll_device(
+        &self,
+        token_hash: &str,
+        label: &str,
+        secret: &[u8],
+        now: Timestamp,
+    ) -> Result<Device, StoreError> {
+        admin::enroll_device(&mut self.conn(), token_hash, label, secret, now)
+    }
+
+    fn device_credentials(&self, id: Uuid) -> Result<Option<DeviceCredentials>, StoreError> {
+        admin::device_credentials(&self.reader(), id)
+    }
+
+    fn list_devices(&self) -> Result<Vec<Device>, StoreError> {
+        admin::list_devices(&self.conn())
+    }
+
+    fn revoke_device(&self, id: Uuid, now: Timestamp) -> Result<(), StoreError> {
+        admin::revoke_device(&mut self.conn(), id, now)
+    }
+
+    fn push(
+        &self,
+        device: &Device,
+        session: Option<&Session>,
+        events: &[EventEnvelope],
+        now: Timestamp,
+    ) -> Result<Vec<EventAck>, StoreError> {
+        let (reply, result) = std::sync::mpsc::channel();
+        self.pending_pushes().push(sync::PushJob {
+            device: device.clone(),
+            session: session.cloned(),
+            events: events.to_vec(),
+            now,
+            reply,
+        });
+
+        // The next holder of the connection applies every queued push: this
+        // job, or a group that already included it while this thread waited
+        // for the lock. Either way the reply is sent before the lock is free.
+        {
+            let mut conn = self.conn();
+            let jobs = std::mem::take(&mut *self.pending_pushes());
+            if !jobs.is_empty() {
+                sync::push_group(&mut conn, jobs);
+            }
+        }
+        result.recv().map_err(|_| {
+            StoreError::Backend("a group commit dropped a push without a reply".into())
+        })?
+    }
+
+    fn pull(
+        &self,
+        center_id: Uuid,
+        cursor: u64,
+        limit: u32,
+        with_visitor_data: bool,
+    ) -> Result<PullPage, StoreError> {
+        sync::pull(&self.reader(), center_id, cursor, limit, with_visitor_data)
+    }
+
+    fn grant_lease(
+        &self,
+        device: &Device,
+        category: ServiceCategory,
+        count: u16,
+        day: Date,
+        now: Timestamp,
+    ) -> Result<LeaseGrant, StoreError> {
+        sync::grant_lease(&mut self.conn(), device, category, count, day, now)
+    }
+
+    fn add_operator(
+        &self,
+        operator: &NewOperator,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<Uuid, StoreError> {
+        operators::add_operator(&mut self.conn(), operator, password_hash, now)
+    }
+
+    fn operator_by_login(&self, login: &str) -> Result<Option<Operator>, StoreError> {
+        operators::operator_by_login(&self.conn(), login)
+    }
+
+    fn record_login_failure(
+        &self,
+        operator_id: Uuid,
+        lock_after: u32,
+        lock_for: SignedDuration,
+        now: Timestamp,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        operators::record_login_failure(&mut self.conn(), operator_id, lock_after, lock_for, now)
+    }
+
+    fn start_session(
+        &self,
+        operator_id: Uuid,
+        device_id: Uuid,
+        session_hash: &str,
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        operators::start_session(
+            &mut self.conn(),
+            operator_id,
+            device_id,
+            session_hash,
+            expires_at,
+            now,
+        )
+    }
+
+    fn session(&self, session_hash: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
+        operators::session(&self.conn(), session_hash, now)
+    }
+
+    fn set_operator_disabled(
+        &self,
+        login: &str,
+        disabled: bool,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        operators::set_operator_disabled(&mut self.conn(), login, disabled, now)
+    }
+
+    fn set_operator_password(
+        &self,
+        login: &str,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        operators::set_operator_password(&mut self.conn(), login, password_hash, now)
+    }
+
+    fn verify_audit(&self) -> Result<AuditReport, StoreError> {
+        audit::verify(&self.conn())
+    }
+}
