@@ -1,7 +1,6 @@
 //! The `operator` binary: the console at a service window.
-//!
-//! TODO: the queue, identity confirmation and slip printing arrive with
-//! their own work; without a subcommand this entry point only reports that.
+
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
@@ -10,21 +9,30 @@ use clap::{Parser, Subcommand};
 #[command(version, about)]
 struct Cli {
     #[command(subcommand)]
-    command: Option<Command>,
+    command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Open the console window.
+    Run {
+        /// Configuration file naming the window, its services and the printer.
+        #[arg(long, default_value = operator::config::DEFAULT_PATH)]
+        config: PathBuf,
+        /// Run against sample tickets in memory instead of the sync server.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Enroll this console with the sync server and store its credentials
     Provision(station::cli::ProvisionArgs),
 }
 
 fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    match cli.command {
-        Some(Command::Provision(args)) => Ok(station::cli::run_provision("operator", &args)?),
-        None => anyhow::bail!(
-            "the operator console is not built yet; only the domain rules exist so far"
-        ),
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .init();
+    match Cli::parse().command {
+        Command::Run { config, demo } => operator::demo::run(&config, demo),
+        Command::Provision(args) => Ok(station::cli::run_provision("operator", &args)?),
     }
 }
