@@ -1,5 +1,6 @@
-//! Every `@tr` string in the kiosk's Slint sources has a Russian text in
-//! `translations/ru/LC_MESSAGES/ui.po`, under the component that shows it.
+//! Every `@tr` string in the kiosk's and the console's Slint sources has a
+//! Russian text in `translations/ru/LC_MESSAGES/` (`ui.po`, `operator.po`),
+//! under the component that shows it.
 //!
 //! Slint looks a string up by its `msgctxt`, the name of the component or
 //! global the `@tr` sits in, so an entry under the wrong name stays
@@ -138,11 +139,12 @@ fn po_entries(text: &str) -> HashMap<Key, String> {
     entries
 }
 
-#[test]
-fn every_tr_string_has_russian() {
+/// Checks that every `@tr` string under `sources` has Russian in `catalogue`
+/// and that the catalogue holds no entry that no screen uses.
+fn check_catalogue(sources: &str, catalogue: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    slint_files(&root.join("kiosk"), &mut files);
+    slint_files(&root.join(sources), &mut files);
     files.sort();
 
     let mut keys = BTreeSet::new();
@@ -150,11 +152,15 @@ fn every_tr_string_has_russian() {
         let source = fs::read_to_string(file).expect("a Slint source is readable");
         keys.extend(tr_strings(&source, file));
     }
-    assert!(keys.len() > 50, "only {} @tr strings found", keys.len());
+    assert!(
+        keys.len() > 50,
+        "only {} @tr strings found in {sources}",
+        keys.len()
+    );
 
-    let catalogue = fs::read_to_string(root.join("translations/ru/LC_MESSAGES/ui.po"))
+    let text = fs::read_to_string(root.join("translations/ru/LC_MESSAGES").join(catalogue))
         .expect("the Russian catalogue is readable");
-    let russian = po_entries(&catalogue);
+    let russian = po_entries(&text);
 
     let missing: Vec<String> = keys
         .iter()
@@ -163,7 +169,7 @@ fn every_tr_string_has_russian() {
         .collect();
     assert!(
         missing.is_empty(),
-        "@tr strings without Russian:\n{}",
+        "{sources}: @tr strings without Russian:\n{}",
         missing.join("\n")
     );
 
@@ -174,17 +180,33 @@ fn every_tr_string_has_russian() {
         .collect();
     assert!(
         stale.is_empty(),
-        "Russian entries no screen uses:\n{}",
+        "{catalogue}: Russian entries no screen uses:\n{}",
         stale.join("\n")
     );
 }
 
 #[test]
+fn kiosk_strings_have_russian() {
+    check_catalogue("kiosk", "ui.po");
+}
+
+#[test]
+fn operator_strings_have_russian() {
+    check_catalogue("operator", "operator.po");
+}
+
+#[test]
 fn placeholders_match_in_russian() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let catalogue = fs::read_to_string(root.join("translations/ru/LC_MESSAGES/ui.po"))
-        .expect("the Russian catalogue is readable");
-    for ((context, message), translated) in po_entries(&catalogue) {
+    for name in ["ui.po", "operator.po"] {
+        let catalogue = fs::read_to_string(root.join("translations/ru/LC_MESSAGES").join(name))
+            .expect("the Russian catalogue is readable");
+        check_placeholders(&catalogue);
+    }
+}
+
+fn check_placeholders(catalogue: &str) {
+    for ((context, message), translated) in po_entries(catalogue) {
         assert_eq!(
             message.matches("{}").count(),
             translated.matches("{}").count(),
