@@ -32,6 +32,8 @@ pub(crate) struct Context {
     pub session: RefCell<Session>,
     pub idle: idle::IdleClock,
     pub ticket: ticket::ReturnClock,
+    /// Where the current chip read puts the chip's data.
+    pub chip_slot: RefCell<crate::chip::ChipSlot>,
 }
 
 /// Wires every controller to `window`; the returned context must live as
@@ -43,6 +45,7 @@ pub(crate) fn setup(window: &KioskWindow, services: Services) -> Rc<Context> {
         session: RefCell::new(Session::default()),
         idle: idle::IdleClock::default(),
         ticket: ticket::ReturnClock::default(),
+        chip_slot: RefCell::default(),
     });
 
     session::setup(window, &context);
@@ -74,6 +77,7 @@ pub(crate) fn show_page(window: &KioskWindow, context: &Rc<Context>, page: Page)
 pub(crate) fn end_session(window: &KioskWindow, context: &Rc<Context>) {
     context.session.borrow_mut().wipe();
     context.ticket.stop();
+    categories::wipe(window);
     consent::wipe(window);
     entry::wipe(window);
     chip::wipe(window);
