@@ -12,6 +12,7 @@ use crate::chip::ChipReader;
 use crate::controllers::{self, Context};
 use crate::fields::FieldCheck;
 use crate::issue::TicketIssuer;
+use crate::service::ServiceMode;
 
 /// What the kiosk is connected to.
 pub struct Services {
@@ -20,6 +21,8 @@ pub struct Services {
     pub rules: Rc<dyn FieldCheck>,
     pub chip: Rc<dyn ChipReader>,
     pub issuer: Rc<dyn TicketIssuer>,
+    /// The technician's service mode; `None` ignores the long press.
+    pub service: Option<Rc<dyn ServiceMode>>,
 }
 
 /// The kiosk window with its controllers wired.

@@ -27,6 +27,8 @@ mod controllers;
 pub mod fields;
 pub mod issue;
 pub mod qr;
+pub mod service;
+pub mod service_pin;
 mod session;
 pub mod station_issuer;
 pub mod wiring;

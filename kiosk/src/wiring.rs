@@ -21,6 +21,7 @@ use crate::app::{Kiosk, Services};
 use crate::chip::{ChipReader, NoReader};
 use crate::config::Config;
 use crate::fields::DomainRules;
+use crate::service::StationService;
 use crate::station_issuer::{StationIssuer, TicketSigner};
 
 /// Choices a caller may make beyond the configuration file.
@@ -95,7 +96,16 @@ impl StationKiosk {
             tracing::debug!(?update, "sync update");
         })?;
 
+        let sync = Rc::new(sync);
         let printer = Printer::new(config.printer_uri.clone(), config.printer_profile.clone());
+        let service = StationService {
+            data_dir: config.data_dir.clone(),
+            credentials: credentials.clone(),
+            sync: Rc::clone(&sync),
+            printer: printer.clone(),
+            reader: config.contactless_reader.clone(),
+            time_zone: config.time_zone.clone(),
+        };
         let signer = TicketSigner::from_credentials(&credentials, config.center_code.clone())?;
         let issuer = StationIssuer::new(
             Arc::clone(&store),
@@ -114,6 +124,7 @@ impl StationKiosk {
             rules: Rc::new(DomainRules::new(Arc::clone(&options.clock), offset)),
             chip,
             issuer: Rc::new(issuer),
+            service: Some(Rc::new(service)),
         };
         let kiosk = crate::init(services)?;
         tracing::info!(
@@ -126,7 +137,7 @@ impl StationKiosk {
         Ok(StationKiosk {
             kiosk,
             store,
-            sync: Rc::new(sync),
+            sync,
             credentials,
         })
     }
@@ -156,8 +167,9 @@ impl StationKiosk {
         let StationKiosk {
             kiosk, store, sync, ..
         } = self;
-        // `Kiosk::run` consumes the window; once it returns, the issuer's
-        // handle to the store is gone and the store is ours alone.
+        // `Kiosk::run` consumes the window with its controllers; once it
+        // returns, the issuer's store and the service mode's sync handle
+        // are gone, so both are ours alone.
         kiosk.run()?;
         drop(sync);
         if let Ok(store) = Arc::try_unwrap(store) {

@@ -19,6 +19,7 @@ mod consent;
 mod entry;
 mod idle;
 mod review;
+mod service;
 mod session;
 mod ticket;
 
@@ -34,6 +35,8 @@ pub(crate) struct Context {
     pub ticket: ticket::ReturnClock,
     /// Where the current chip read puts the chip's data.
     pub chip_slot: RefCell<crate::chip::ChipSlot>,
+    /// The technician PIN typed so far in the service mode.
+    pub service_pin: RefCell<String>,
 }
 
 /// Wires every controller to `window`; the returned context must live as
@@ -46,6 +49,7 @@ pub(crate) fn setup(window: &KioskWindow, services: Services) -> Rc<Context> {
         idle: idle::IdleClock::default(),
         ticket: ticket::ReturnClock::default(),
         chip_slot: RefCell::default(),
+        service_pin: RefCell::default(),
     });
 
     session::setup(window, &context);
@@ -58,6 +62,7 @@ pub(crate) fn setup(window: &KioskWindow, services: Services) -> Rc<Context> {
     review::setup(window, &context);
     ticket::setup(window, &context);
     idle::setup(window, &context);
+    service::setup(window, &context);
     context
 }
 
@@ -84,6 +89,7 @@ pub(crate) fn end_session(window: &KioskWindow, context: &Rc<Context>) {
     review::wipe(window);
     ticket::wipe(window);
     session::wipe(window);
+    service::wipe(window, context);
     show_page(window, context, Page::Attract);
     tracing::info!("session ended and wiped");
 }

@@ -366,7 +366,8 @@ pub fn decode_escpos(bytes: &[u8]) -> Printed {
     printed
 }
 
-/// One CP866 byte as a character: ASCII, the Cyrillic letters and `Ё`/`ё`.
+/// One CP866 byte as a character: ASCII, the Cyrillic letters and `Ё`/`ё`;
+/// the box-drawing and other signs become U+FFFD.
 fn cp866(byte: u8) -> char {
     let code = match byte {
         0x00..=0x7F => u32::from(byte),
@@ -374,7 +375,45 @@ fn cp866(byte: u8) -> char {
         0xE0..=0xEF => 0x0440 + u32::from(byte - 0xE0),
         0xF0 => 0x0401,
         0xF1 => 0x0451,
-        other => panic!("CP866 byte 0x{other:02X} is not a letter this test expects"),
+        _ => 0xFFFD,
     };
     char::from_u32(code).expect("a Cyrillic or ASCII code point")
+}
+
+/// Holds a finger on the window at (`x`, `y`) for `held`, on Slint's mock
+/// clock, then lifts it.
+pub fn long_press(kiosk: &StationKiosk, x: f32, y: f32, held: Duration) {
+    use slint::platform::WindowEvent;
+    let window = slint::ComponentHandle::window(kiosk.kiosk().window());
+    let position = slint::LogicalPosition::new(x, y);
+    window
+        .dispatch_event_with_result(WindowEvent::PointerPressed {
+            position,
+            button: PointerEventButton::Left,
+        })
+        .expect("press");
+    i_slint_backend_testing::mock_elapsed_time(held);
+    window
+        .dispatch_event_with_result(WindowEvent::PointerReleased {
+            position,
+            button: PointerEventButton::Left,
+        })
+        .expect("release");
+    settle();
+}
+
+/// Taps the button whose label is `label`.
+pub fn tap_button(kiosk: &StationKiosk, label: &str) {
+    let button = ElementHandle::find_by_accessible_label(kiosk.kiosk().window(), label)
+        .find(|element| element.type_name().is_some_and(|name| name == "BigButton"))
+        .unwrap_or_else(|| panic!("no button {label:?} on the screen"));
+    tap_element(&button);
+}
+
+/// Returns the accessible value of the element with `id`.
+pub fn value(kiosk: &StationKiosk, id: &str) -> String {
+    find(kiosk, id)
+        .accessible_value()
+        .map(|value| value.to_string())
+        .unwrap_or_default()
 }
