@@ -18,8 +18,10 @@
 //! | `GET /v1/sync/pull?cursor=N&limit=M&wait=S` | none | [`PullPage`] |
 //! | `POST /v1/leases`     | [`LeaseRequest`]  | [`LeaseGrant`]    |
 //! | `POST /v1/operators/login` | [`LoginRequest`] | [`LoginGrant`] |
+//! | `POST /v1/codes/redeem` | [`CodeRedeemRequest`] (bearer token) | [`CodeRedeemed`] |
 
 pub mod auth;
+mod codes;
 mod event;
 
 pub use event::{
@@ -27,6 +29,8 @@ pub use event::{
     RequestSubmitted, TicketCalled, TicketIssued, TicketPostponed, TicketRedirected, TicketRef,
     VisitorData,
 };
+
+pub use codes::{CodeRedeemRequest, CodeRedeemed};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

@@ -59,6 +59,7 @@ struct Inner {
     batch_sizes: Histogram,
     leases_granted: BTreeMap<String, u64>,
     leases_exhausted: BTreeMap<String, u64>,
+    codes_redeemed: BTreeMap<&'static str, u64>,
 }
 
 /// Counters shared by every handler.
@@ -108,6 +109,12 @@ impl Metrics {
             .leases_exhausted
             .entry(category.to_owned())
             .or_default() += 1;
+    }
+
+    /// Counts one redemption attempt by outcome (`redeemed`, `unknown`,
+    /// `expired`, `used`).
+    pub fn code_redeemed(&self, outcome: &'static str) {
+        *self.inner().codes_redeemed.entry(outcome).or_default() += 1;
     }
 
     /// Renders every metric in the Prometheus text format 0.0.4.
@@ -160,6 +167,16 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "okno_leases_exhausted_total{{category=\"{category}\"}} {count}"
+            );
+        }
+        out.push_str(
+            "# HELP okno_codes_redeemed_total Confirmation code redemptions, by outcome.\n",
+        );
+        out.push_str("# TYPE okno_codes_redeemed_total counter\n");
+        for (outcome, count) in &inner.codes_redeemed {
+            let _ = writeln!(
+                out,
+                "okno_codes_redeemed_total{{outcome=\"{outcome}\"}} {count}"
             );
         }
         out

@@ -7,6 +7,7 @@
 //! copied onto the response.
 
 mod body;
+mod codes;
 mod enroll;
 mod health;
 mod leases;
@@ -40,6 +41,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/sync/pull"),
     ("post", "/v1/leases"),
     ("post", "/v1/operators/login"),
+    ("post", "/v1/codes/redeem"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
@@ -55,6 +57,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/sync/pull", get(sync::pull))
         .route("/v1/leases", post(leases::grant))
         .route("/v1/operators/login", post(operators::login))
+        .route("/v1/codes/redeem", post(codes::redeem))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

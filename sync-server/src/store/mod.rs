@@ -74,6 +74,15 @@ pub struct Session {
     pub expires_at: Timestamp,
 }
 
+/// A client of the citizen portal, allowed to redeem confirmation codes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortalClient {
+    pub id: Uuid,
+    pub label: String,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
 /// Result of checking the audit chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditReport {
@@ -236,4 +245,33 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
 
     fn verify_audit(&self) -> Result<AuditReport, StoreError>;
+
+    /// Stores a portal client by the hash of its bearer token.
+    fn add_portal_client(
+        &self,
+        label: &str,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<PortalClient, StoreError>;
+
+    /// Returns the client with `token_hash`, revoked or not.
+    fn portal_client(&self, token_hash: &str) -> Result<Option<PortalClient>, StoreError>;
+
+    fn revoke_portal_client(&self, id: Uuid, now: Timestamp) -> Result<(), StoreError>;
+
+    /// Marks the confirmation code with `code_hash` used, once. `snils` is
+    /// the digits of the person redeeming it; a code of another person's
+    /// request is `code.unknown`. `actor` goes into the audit entry.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Invalid`] with `code.unknown`, `code.expired` or
+    /// `code.used`; the route gives each its own status.
+    fn redeem_code(
+        &self,
+        code_hash: &str,
+        snils_digits: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<domain::sync::CodeRedeemed, StoreError>;
 }

@@ -326,3 +326,77 @@ pub fn alert(number: u32) -> Value {
         json!({"code": "printer.paper_low", "detail": format!("alert {number}")}),
     )
 }
+
+impl Harness {
+    /// Runs a request through the whole confirmation: ticket called, the
+    /// request confirmed by `login`; returns `(request_id, code)`.
+    pub async fn confirmed_code(
+        &self,
+        kiosk: &TestDevice,
+        console: &TestDevice,
+        session: &str,
+    ) -> (Uuid, String) {
+        let (ticket, request) = self.submit_request(kiosk).await;
+        let called = self
+            .signed(
+                console,
+                "POST",
+                "/v1/sync/event",
+                Some(envelope(
+                    "ticket_called",
+                    json!({"ticket_id": ticket, "window": 2}),
+                )),
+                None,
+            )
+            .await;
+        assert_eq!(called.status, StatusCode::OK, "{}", called.body);
+        let confirmed = self
+            .signed(
+                console,
+                "POST",
+                "/v1/sync/event",
+                Some(envelope("decision_confirm", json!({"request_id": request}))),
+                Some(session),
+            )
+            .await;
+        assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+        (
+            request,
+            confirmed.body["issued"]["code"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        )
+    }
+
+    /// Adds a portal client the way `sync-server portal-client add` does;
+    /// returns `(client_id, bearer token)`.
+    pub fn portal_client(&self) -> (Uuid, String) {
+        let token = secrets::random_token(32);
+        let client = self
+            .store
+            .add_portal_client("Портал", &secrets::sha256_hex(token.as_bytes()), self.now())
+            .unwrap();
+        (client.id, token)
+    }
+
+    /// Sends `POST /v1/codes/redeem` with a bearer token.
+    pub async fn redeem(&self, token: Option<&str>, body: Value) -> Answer {
+        let mut builder = Request::builder()
+            .method("POST")
+            .uri("/v1/codes/redeem")
+            .header("content-type", "application/json");
+        if let Some(token) = token {
+            builder = builder.header("authorization", format!("Bearer {token}"));
+        }
+        self.send(
+            builder
+                .body(Body::from(serde_json::to_vec(&body).unwrap()))
+                .unwrap(),
+        )
+        .await
+    }
+}
+
+/// The СНИЛС of the visitor in [`request_submitted`].
+pub const VISITOR_SNILS: &str = "112-233-445 95";

@@ -124,6 +124,16 @@ const MIGRATIONS: &[&str] = &[
         hash TEXT NOT NULL
     );
     "#,
+    // 2: clients of the citizen portal that redeem confirmation codes.
+    r#"
+    CREATE TABLE portal_clients (
+        id TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    "#,
 ];
 
 /// The schema version this binary writes.

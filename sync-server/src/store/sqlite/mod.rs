@@ -9,6 +9,7 @@ mod admin;
 mod apply;
 mod audit;
 mod codec;
+mod codes;
 pub mod migrations;
 mod operators;
 mod sync;
@@ -24,7 +25,8 @@ use rusqlite::Connection;
 use uuid::Uuid;
 
 use crate::store::{
-    AuditReport, Center, Device, DeviceCredentials, NewOperator, Operator, Session, StoreError,
+    AuditReport, Center, Device, DeviceCredentials, NewOperator, Operator, PortalClient, Session,
+    StoreError,
 };
 use migrations::backend;
 
@@ -292,5 +294,32 @@ impl crate::store::Store for SqliteStore {
 
     fn verify_audit(&self) -> Result<AuditReport, StoreError> {
         audit::verify(&self.conn())
+    }
+
+    fn add_portal_client(
+        &self,
+        label: &str,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<PortalClient, StoreError> {
+        codes::add_portal_client(&mut self.conn(), label, token_hash, now)
+    }
+
+    fn portal_client(&self, token_hash: &str) -> Result<Option<PortalClient>, StoreError> {
+        codes::portal_client(&self.reader(), token_hash)
+    }
+
+    fn revoke_portal_client(&self, id: Uuid, now: Timestamp) -> Result<(), StoreError> {
+        codes::revoke_portal_client(&mut self.conn(), id, now)
+    }
+
+    fn redeem_code(
+        &self,
+        code_hash: &str,
+        snils_digits: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<domain::sync::CodeRedeemed, StoreError> {
+        codes::redeem_code(&mut self.conn(), code_hash, snils_digits, actor, now)
     }
 }
