@@ -154,7 +154,7 @@ async fn revoked_device_is_refused() {
     let kiosk = harness.enroll(DeviceRole::Kiosk).await;
     harness
         .store
-        .revoke_device(kiosk.id, harness.now())
+        .revoke_device(kiosk.id, "admin-cli", harness.now())
         .unwrap();
     let answer = harness
         .signed(&kiosk, "GET", "/v1/sync/pull", None, None)

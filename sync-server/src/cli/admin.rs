@@ -90,7 +90,7 @@ pub fn run(database: &Path, command: Command) -> anyhow::Result<()> {
             }
         }
         Command::Device(DeviceCommand::Revoke { id }) => {
-            store.revoke_device(id, now)?;
+            store.revoke_device(id, "admin-cli", now)?;
             eprintln!("устройство {id} отозвано");
         }
         Command::Operator(command) => operator(&store, command, now)?,
@@ -171,11 +171,11 @@ fn operator(
             println!("{id}");
         }
         OperatorCommand::Lock { login } => {
-            store.set_operator_disabled(&login, true, now)?;
+            store.set_operator_disabled(&login, true, "admin-cli", now)?;
             eprintln!("учётная запись «{login}» заблокирована");
         }
         OperatorCommand::Unlock { login } => {
-            store.set_operator_disabled(&login, false, now)?;
+            store.set_operator_disabled(&login, false, "admin-cli", now)?;
             eprintln!("учётная запись «{login}» разблокирована");
         }
         OperatorCommand::ResetPassword { login } => {

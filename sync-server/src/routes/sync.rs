@@ -39,7 +39,10 @@ pub(super) async fn signed(
 }
 
 /// Returns the operator session named by the `x-okno-session` header, if sent.
-async fn session(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
+pub(super) async fn session(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Session>, ApiError> {
     let Some(value) = headers.get(HEADER_SESSION) else {
         return Ok(None);
     };

@@ -162,7 +162,9 @@ pub trait Store: Send + Sync + 'static {
 
     fn list_devices(&self) -> Result<Vec<Device>, StoreError>;
 
-    fn revoke_device(&self, id: Uuid, now: Timestamp) -> Result<(), StoreError>;
+    /// Revokes a device; `actor` (`admin-cli` or an operator id) goes into
+    /// the audit entry.
+    fn revoke_device(&self, id: Uuid, actor: &str, now: Timestamp) -> Result<(), StoreError>;
 
     /// Applies a batch in one transaction and returns one ack per event.
     /// `session` is the operator on whose behalf a console pushes.
@@ -229,11 +231,12 @@ pub trait Store: Send + Sync + 'static {
     fn session(&self, session_hash: &str, now: Timestamp) -> Result<Option<Session>, StoreError>;
 
     /// Locks (`disabled = true`) or unlocks an account; unlocking also
-    /// clears a failed-login lockout.
+    /// clears a failed-login lockout. `actor` goes into the audit entry.
     fn set_operator_disabled(
         &self,
         login: &str,
         disabled: bool,
+        actor: &str,
         now: Timestamp,
     ) -> Result<(), StoreError>;
 

@@ -126,13 +126,18 @@ impl Harness {
     }
 
     pub fn add_operator(&self, login: &str) {
+        self.add_staff(login, OperatorRole::Operator);
+    }
+
+    /// Adds an account with `role` and the shared test password.
+    pub fn add_staff(&self, login: &str, role: OperatorRole) {
         let hash = secrets::hash_password(PASSWORD).unwrap();
         self.store
             .add_operator(
                 &NewOperator {
                     center_id: self.center,
                     login: login.into(),
-                    role: OperatorRole::Operator,
+                    role,
                 },
                 &hash,
                 self.now(),

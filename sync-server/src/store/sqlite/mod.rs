@@ -173,8 +173,8 @@ impl crate::store::Store for SqliteStore {
         admin::list_devices(&self.conn())
     }
 
-    fn revoke_device(&self, id: Uuid, now: Timestamp) -> Result<(), StoreError> {
-        admin::revoke_device(&mut self.conn(), id, now)
+    fn revoke_device(&self, id: Uuid, actor: &str, now: Timestamp) -> Result<(), StoreError> {
+        admin::revoke_device(&mut self.conn(), id, actor, now)
     }
 
     fn push(
@@ -278,9 +278,10 @@ impl crate::store::Store for SqliteStore {
         &self,
         login: &str,
         disabled: bool,
+        actor: &str,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        operators::set_operator_disabled(&mut self.conn(), login, disabled, now)
+        operators::set_operator_disabled(&mut self.conn(), login, disabled, actor, now)
     }
 
     fn set_operator_password(
