@@ -83,6 +83,20 @@ pub struct PortalClient {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// Ticket numbers a kiosk holds in one category on the newest day it
+/// leased numbers for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseStock {
+    pub device_id: Uuid,
+    pub center_id: Uuid,
+    pub category: String,
+    pub day: Date,
+    /// Numbers granted that day.
+    pub granted: u32,
+    /// Tickets the kiosk issued from them.
+    pub issued: u32,
+}
+
 /// Result of checking the audit chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditReport {
@@ -248,6 +262,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
 
     fn verify_audit(&self) -> Result<AuditReport, StoreError>;
+
+    /// Returns the lease stock of every active kiosk, one row per kiosk and
+    /// category, for the newest day each holds numbers for.
+    fn lease_stock(&self) -> Result<Vec<LeaseStock>, StoreError>;
 
     /// Stores a portal client by the hash of its bearer token.
     fn add_portal_client(

@@ -405,3 +405,14 @@ impl Harness {
 
 /// The СНИЛС of the visitor in [`request_submitted`].
 pub const VISITOR_SNILS: &str = "112-233-445 95";
+
+impl Harness {
+    /// Returns the `/metrics` text.
+    pub async fn metrics_text(&self) -> String {
+        let answer = self
+            .send(Request::get("/metrics").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(answer.status, StatusCode::OK);
+        answer.body.as_str().unwrap().to_owned()
+    }
+}

@@ -134,6 +134,11 @@ const MIGRATIONS: &[&str] = &[
         revoked_at TEXT
     );
     "#,
+    // 3: finds the tickets issued from a lease, for the numbers-left gauge.
+    r#"
+    CREATE INDEX events_ticket_lease ON events(json_extract(body, '$.kind.data.lease_id'))
+        WHERE kind = 'ticket_issued';
+    "#,
 ];
 
 /// The schema version this binary writes.

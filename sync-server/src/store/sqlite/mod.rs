@@ -323,4 +323,8 @@ impl crate::store::Store for SqliteStore {
     ) -> Result<domain::sync::CodeRedeemed, StoreError> {
         codes::redeem_code(&mut self.conn(), code_hash, snils_digits, actor, now)
     }
+
+    fn lease_stock(&self) -> Result<Vec<crate::store::LeaseStock>, StoreError> {
+        sync::lease_stock(&self.reader())
+    }
 }
