@@ -128,7 +128,14 @@ pub fn run(database: &Path, command: Command) -> anyhow::Result<()> {
             println!("{}", redeemed.request_id);
         }
         Command::Audit(AuditCommand::Verify) => match store.verify_audit()? {
-            AuditReport::Intact { entries } => println!("audit log intact: {entries} entries"),
+            AuditReport::Intact { entries } => {
+                println!("audit log intact: {entries} entries");
+                // Printed so it can be copied to a log on another machine:
+                // a later verify against it catches a rewritten head file too.
+                if let Some(head) = store.audit_head()? {
+                    println!("head: {} {}", head.seq, head.hash);
+                }
+            }
             AuditReport::Broken { seq, reason } => {
                 bail!("журнал аудита повреждён на записи {seq}: {reason}")
             }

@@ -14,7 +14,9 @@ pub mod migrations;
 mod operators;
 mod sync;
 
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use domain::sync::{DeviceRole, EventAck, EventEnvelope, LeaseGrant, PullPage};
@@ -29,6 +31,8 @@ use crate::store::{
     StoreError,
 };
 use migrations::backend;
+
+pub use audit::AuditHead;
 
 /// Commit durability, set as SQLite's `PRAGMA synchronous`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -49,6 +53,52 @@ pub struct SqliteStore {
     reader: Mutex<Connection>,
     /// Pushes waiting for the next group commit (see `sync::push_group`).
     pending: Mutex<Vec<sync::PushJob>>,
+    /// The audit head file next to the database (see `audit::HeadFile`).
+    head: audit::HeadFile,
+    /// Sequence of the newest audit entry written to the head file.
+    head_seq: AtomicU64,
+}
+
+/// The writer connection; releasing it writes a new audit head to the
+/// head file when the work done under it appended audit entries.
+pub(crate) struct Writer<'a> {
+    conn: MutexGuard<'a, Connection>,
+    store: &'a SqliteStore,
+}
+
+impl Deref for Writer<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl DerefMut for Writer<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        // Runs after the caller's transaction committed or rolled back, so
+        // the file never names an entry that is not stored.
+        let written = self.store.head_seq.load(Ordering::Relaxed);
+        match audit::head(&self.conn) {
+            Ok(Some(head)) if head.seq > written => match self.store.head.write(&head) {
+                Ok(()) => self.store.head_seq.store(head.seq, Ordering::Relaxed),
+                Err(err) => tracing::error!(
+                    path = %self.store.head.path().display(),
+                    seq = head.seq,
+                    error = %err,
+                    "cannot write the audit head file; audit verify cannot detect removal of the newest entries"
+                ),
+            },
+            Ok(_) => {}
+            Err(err) => tracing::error!(error = %err, "cannot read the audit head"),
+        }
+    }
 }
 
 impl SqliteStore {
@@ -88,10 +138,14 @@ impl SqliteStore {
         reader
             .busy_timeout(std::time::Duration::from_secs(5))
             .map_err(backend)?;
+        let head = audit::HeadFile::next_to(path);
+        let head_seq = head.read()?.map_or(0, |head| head.seq);
         Ok(SqliteStore {
             conn: Mutex::new(conn),
             reader: Mutex::new(reader),
             pending: Mutex::new(Vec::new()),
+            head,
+            head_seq: AtomicU64::new(head_seq),
         })
     }
 
@@ -107,12 +161,24 @@ impl SqliteStore {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    fn conn(&self) -> Writer<'_> {
         // A panic while the lock was held left no transaction open (rusqlite
         // rolls back on drop), so the connection is still usable.
-        self.conn
+        let conn = self
+            .conn
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Writer { conn, store: self }
+    }
+
+    /// Returns the newest audit entry as stored in the database.
+    pub fn audit_head(&self) -> Result<Option<AuditHead>, StoreError> {
+        audit::head(&self.reader())
+    }
+
+    /// Returns the path of the audit head file kept next to the database.
+    pub fn audit_head_path(&self) -> &Path {
+        self.head.path()
     }
 }
 
@@ -294,7 +360,8 @@ impl crate::store::Store for SqliteStore {
     }
 
     fn verify_audit(&self) -> Result<AuditReport, StoreError> {
-        audit::verify(&self.conn())
+        let head = self.head.read()?;
+        audit::verify(&self.reader(), head.as_ref())
     }
 
     fn add_portal_client(
