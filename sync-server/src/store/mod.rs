@@ -36,6 +36,14 @@ pub struct Device {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// Changes whenever a device is revoked, by any process; a cache of device
+/// keys is valid only while the stamp stays the same.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RevocationStamp {
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+}
+
 /// A device with the key it signs requests with.
 #[derive(Clone)]
 pub struct DeviceCredentials {
@@ -171,6 +179,10 @@ pub trait Store: Send + Sync + 'static {
         secret: &[u8],
         now: Timestamp,
     ) -> Result<Device, StoreError>;
+
+    /// Returns the current revocation stamp. Cheap and safe to call on an
+    /// async thread (one `stat`), unlike every other method.
+    fn revocation_stamp(&self) -> RevocationStamp;
 
     fn device_credentials(&self, id: Uuid) -> Result<Option<DeviceCredentials>, StoreError>;
 

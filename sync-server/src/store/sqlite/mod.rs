@@ -3,7 +3,8 @@
 //!
 //! N.B. One writer connection serializes every write, which SQLite does
 //! anyway; concurrent pushes share a commit (see `sync::push_group`).
-//! Device lookups and pulls use a second connection.
+//! Reads that need no transaction (devices, sessions, operators, centers,
+//! pulls, audit checks) use a second connection.
 
 mod admin;
 mod apply;
@@ -12,6 +13,7 @@ mod codec;
 mod codes;
 pub mod migrations;
 mod operators;
+mod revocations;
 mod sync;
 
 use std::ops::{Deref, DerefMut};
@@ -27,8 +29,8 @@ use rusqlite::Connection;
 use uuid::Uuid;
 
 use crate::store::{
-    AuditReport, Center, Device, DeviceCredentials, NewOperator, Operator, PortalClient, Session,
-    StoreError,
+    AuditReport, Center, Device, DeviceCredentials, NewOperator, Operator, PortalClient,
+    RevocationStamp, Session, StoreError,
 };
 use migrations::backend;
 
@@ -53,6 +55,8 @@ pub struct SqliteStore {
     reader: Mutex<Connection>,
     /// Pushes waiting for the next group commit (see `sync::push_group`).
     pending: Mutex<Vec<sync::PushJob>>,
+    /// Changes whenever any process revokes a device (see [`revocations`]).
+    revocations: revocations::Marker,
     /// The audit head file next to the database (see `audit::HeadFile`).
     head: audit::HeadFile,
     /// Sequence of the newest audit entry written to the head file.
@@ -144,6 +148,7 @@ impl SqliteStore {
             conn: Mutex::new(conn),
             reader: Mutex::new(reader),
             pending: Mutex::new(Vec::new()),
+            revocations: revocations::Marker::next_to(path),
             head,
             head_seq: AtomicU64::new(head_seq),
         })
@@ -200,7 +205,7 @@ impl crate::store::Store for SqliteStore {
     }
 
     fn center(&self, id: Uuid) -> Result<Option<Center>, StoreError> {
-        admin::center(&self.conn(), id)
+        admin::center(&self.reader(), id)
     }
 
     fn add_enroll_token(
@@ -231,16 +236,29 @@ impl crate::store::Store for SqliteStore {
         admin::enroll_device(&mut self.conn(), token_hash, label, secret, now)
     }
 
+    fn revocation_stamp(&self) -> RevocationStamp {
+        self.revocations.stamp()
+    }
+
     fn device_credentials(&self, id: Uuid) -> Result<Option<DeviceCredentials>, StoreError> {
         admin::device_credentials(&self.reader(), id)
     }
 
     fn list_devices(&self) -> Result<Vec<Device>, StoreError> {
-        admin::list_devices(&self.conn())
+        admin::list_devices(&self.reader())
     }
 
     fn revoke_device(&self, id: Uuid, actor: &str, now: Timestamp) -> Result<(), StoreError> {
-        admin::revoke_device(&mut self.conn(), id, actor, now)
+        admin::revoke_device(&mut self.conn(), id, actor, now)?;
+        // After the commit: a server that reloads on the marker's change must
+        // read the revoked row.
+        self.revocations.record(id).map_err(|err| {
+            StoreError::Backend(format!(
+                "device {id} is revoked, but the revocation marker {} was not written, so a \
+                 running server may accept it until restarted: {err}",
+                self.revocations.path().display()
+            ))
+        })
     }
 
     fn push(
@@ -305,7 +323,7 @@ impl crate::store::Store for SqliteStore {
     }
 
     fn operator_by_login(&self, login: &str) -> Result<Option<Operator>, StoreError> {
-        operators::operator_by_login(&self.conn(), login)
+        operators::operator_by_login(&self.reader(), login)
     }
 
     fn record_login_failure(
@@ -337,7 +355,7 @@ impl crate::store::Store for SqliteStore {
     }
 
     fn session(&self, session_hash: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
-        operators::session(&self.conn(), session_hash, now)
+        operators::session(&self.reader(), session_hash, now)
     }
 
     fn set_operator_disabled(
