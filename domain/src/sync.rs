@@ -18,8 +18,13 @@
 //! | `GET /v1/sync/pull?cursor=N&limit=M&wait=S` | none | [`PullPage`] |
 //! | `POST /v1/leases`     | [`LeaseRequest`]  | [`LeaseGrant`]    |
 //! | `POST /v1/operators/login` | [`LoginRequest`] | [`LoginGrant`] |
+//! | `POST /v1/operators/unlock`, `/lock` | [`OperatorTarget`] (session) | [`OperatorAccount`] |
+//! | `POST /v1/devices/revoke` | [`DeviceTarget`] (session) | [`DeviceRevoked`] |
+//! | `POST /v1/codes/redeem` | [`CodeRedeemRequest`] (bearer token) | [`CodeRedeemed`] |
 
+mod admin;
 pub mod auth;
+mod codes;
 mod event;
 
 pub use event::{
@@ -27,6 +32,9 @@ pub use event::{
     RequestSubmitted, TicketCalled, TicketIssued, TicketPostponed, TicketRedirected, TicketRef,
     VisitorData,
 };
+
+pub use admin::{DeviceRevoked, DeviceTarget, OperatorAccount, OperatorTarget};
+pub use codes::{CodeRedeemRequest, CodeRedeemed};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -61,9 +69,9 @@ impl DeviceRole {
     }
 }
 
-/// Permission level of an operator account: operators decide requests, supervisors
-/// also manage the queue of the whole center, administrators also manage
-/// accounts and devices.
+/// Permission level of an operator account: operators serve tickets and
+/// decide requests, supervisors also unlock operator accounts of their
+/// center, administrators also lock any account and revoke devices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OperatorRole {

@@ -16,6 +16,7 @@ pub mod auth;
 pub mod cli;
 pub mod error;
 pub mod metrics;
+pub mod roles;
 pub mod routes;
 pub mod secrets;
 pub mod serve;

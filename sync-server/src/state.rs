@@ -1,5 +1,6 @@
 //! Shared state of the HTTP handlers: the store, the clock, the change
-//! notifier that wakes long-polling pulls, the replay cache and metrics.
+//! notifier that wakes long-polling pulls, the replay cache, the device key
+//! cache and metrics.
 
 use std::sync::Arc;
 
@@ -7,7 +8,7 @@ use domain::clock::Clock;
 use jiff::SignedDuration;
 use tokio::sync::watch;
 
-use crate::auth::NonceCache;
+use crate::auth::{DeviceCache, NonceCache};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::store::{Store, StoreError};
@@ -52,6 +53,8 @@ pub struct AppState {
     /// The newest committed server sequence; pulls wait on changes to it.
     pub changes: Arc<watch::Sender<u64>>,
     pub nonces: Arc<NonceCache>,
+    /// Device keys by id, dropped whenever a device is revoked.
+    pub devices: Arc<DeviceCache>,
     pub metrics: Arc<Metrics>,
     /// Unix second the state was built; older signed requests are refused.
     pub started_at: i64,
@@ -68,6 +71,7 @@ impl AppState {
             limits: Arc::new(limits),
             changes: Arc::new(changes),
             nonces: Arc::new(NonceCache::default()),
+            devices: Arc::new(DeviceCache::default()),
             metrics: Arc::new(Metrics::default()),
         }
     }

@@ -279,7 +279,10 @@ fn newer_schema_is_refused() {
     let (ok, _, stderr) = admin(&database, &["device", "list"], None);
     assert!(!ok);
     assert!(
-        stderr.contains("schema version is 99, newer than 1"),
+        stderr.contains(&format!(
+            "schema version is 99, newer than {}",
+            sync_server::store::sqlite::migrations::SCHEMA_VERSION
+        )),
         "{stderr}"
     );
 }
@@ -450,7 +453,49 @@ async fn serve_cli_login_and_sigterm() {
     let (ok, report, stderr) = admin(&database, &["audit", "verify"], None);
     assert!(ok, "{stderr}");
     // center, 2 tokens, operator, 2 enrollments, revoke
-    assert_eq!(report, "audit log intact: 7 entries");
+    let newest: String = rusqlite::Connection::open(&database)
+        .unwrap()
+        .query_row("SELECT hash FROM audit_log WHERE seq = 7", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        report,
+        format!("audit log intact: 7 entries\nhead: 7 {newest}")
+    );
+}
+
+#[test]
+fn audit_verify_detects_removed_newest_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let (database, center) = setup(dir.path());
+    token(&database, &center, "kiosk");
+    token(&database, &center, "operator");
+    let head_file = dir.path().join("okno.sqlite3.audit-head");
+    let db = rusqlite::Connection::open(&database).unwrap();
+    let newest: String = db
+        .query_row("SELECT hash FROM audit_log WHERE seq = 3", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&head_file).unwrap(),
+        format!("3 {newest}\n")
+    );
+    let (ok, _, stderr) = admin(&database, &["audit", "verify"], None);
+    assert!(ok, "{stderr}");
+
+    db.execute("DELETE FROM audit_log WHERE seq = 3", [])
+        .unwrap();
+    let (ok, _, stderr) = admin(&database, &["audit", "verify"], None);
+    assert!(!ok);
+    assert!(
+        stderr.contains(
+            "журнал аудита повреждён на записи 3: newest entries removed: the log ends at 2, \
+             the audit head file names 3"
+        ),
+        "{stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -53,6 +53,34 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Manage the citizen portal's tokens for `POST /v1/codes/redeem`.
+    #[command(subcommand)]
+    PortalClient(PortalClientCommand),
+    /// Identity confirmation codes.
+    #[command(subcommand)]
+    Code(CodeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PortalClientCommand {
+    /// Add a portal client and print its bearer token once.
+    Add {
+        #[arg(long)]
+        label: String,
+    },
+    /// Revoke a portal client: its requests get 401 from now on.
+    Revoke { id: Uuid },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodeCommand {
+    /// Redeem a confirmation code by hand (when the portal is down and the
+    /// center confirms by phone); the code reads from stdin or a prompt.
+    Redeem {
+        /// СНИЛС of the person the code was issued to.
+        #[arg(long)]
+        snils: String,
+    },
 }
 
 #[derive(Debug, Args)]

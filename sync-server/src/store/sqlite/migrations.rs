@@ -124,6 +124,21 @@ const MIGRATIONS: &[&str] = &[
         hash TEXT NOT NULL
     );
     "#,
+    // 2: clients of the citizen portal that redeem confirmation codes.
+    r#"
+    CREATE TABLE portal_clients (
+        id TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    "#,
+    // 3: finds the tickets issued from a lease, for the numbers-left gauge.
+    r#"
+    CREATE INDEX events_ticket_lease ON events(json_extract(body, '$.kind.data.lease_id'))
+        WHERE kind = 'ticket_issued';
+    "#,
 ];
 
 /// The schema version this binary writes.

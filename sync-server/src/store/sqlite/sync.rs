@@ -256,3 +256,38 @@ pub(crate) fn grant_lease(
     tx.commit().map_err(backend)?;
     Ok(grant)
 }
+
+pub(crate) fn lease_stock(conn: &Connection) -> Result<Vec<crate::store::LeaseStock>, StoreError> {
+    // The tickets of a lease are found through the partial expression index
+    // `events_ticket_lease`, so the WHERE clause repeats it exactly.
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT l.device_id, l.center_id, l.category, l.day,
+                    SUM(l.last - l.first + 1),
+                    SUM((SELECT COUNT(*) FROM events e
+                         WHERE e.kind = 'ticket_issued'
+                           AND json_extract(e.body, '$.kind.data.lease_id') = l.id))
+             FROM leases l JOIN devices d ON d.id = l.device_id AND d.revoked_at IS NULL
+             WHERE l.day = (SELECT MAX(m.day) FROM leases m
+                            WHERE m.device_id = l.device_id AND m.category = l.category)
+             GROUP BY l.device_id, l.category
+             ORDER BY l.device_id, l.category",
+        )
+        .map_err(backend)?;
+    let rows = statement
+        .query_map([], |row| {
+            let day: String = row.get(3)?;
+            Ok(crate::store::LeaseStock {
+                device_id: parse_uuid(0, row.get(0)?)?,
+                center_id: parse_uuid(1, row.get(1)?)?,
+                category: row.get(2)?,
+                day: day
+                    .parse()
+                    .map_err(|_| super::codec::bad_value(3, "lease day"))?,
+                granted: row.get(4)?,
+                issued: row.get(5)?,
+            })
+        })
+        .map_err(backend)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(backend)
+}
