@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::field::{Field, FieldRule, Lang};
 
-/// Fewest characters an office name has after normalisation («ОВД» plus a
-/// place is longer; three letters alone are a mistake).
+/// The minimum length of an office name after normalisation, in
+/// characters: «ОВД» alone is too short to name an office.
 pub const MIN_LENGTH: usize = 5;
 
 /// Most characters accepted; passports print the office in at most three
@@ -31,7 +31,7 @@ pub enum IssuerRule {
     TooLong,
 }
 
-/// Why a typed issuer was rejected.
+/// The rejection of a typed issuer, with the broken rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub struct IssuerError {
     pub rule: IssuerRule,
