@@ -11,6 +11,7 @@ mod apply;
 mod audit;
 mod codec;
 mod codes;
+mod contacts;
 pub mod migrations;
 mod operators;
 mod revocations;
@@ -411,5 +412,41 @@ impl crate::store::Store for SqliteStore {
 
     fn lease_stock(&self) -> Result<Vec<crate::store::LeaseStock>, StoreError> {
         sync::lease_stock(&self.reader())
+    }
+
+    fn contact_issue(
+        &self,
+        issue: &crate::store::ContactIssue,
+        now: Timestamp,
+    ) -> Result<Result<crate::store::IssuedContactCode, crate::store::ContactRefusal>, StoreError>
+    {
+        contacts::issue(&mut self.conn(), issue, now)
+    }
+
+    fn contact_discard(
+        &self,
+        request_id: Uuid,
+        contact: domain::sync::ContactKind,
+        code_hash: &str,
+    ) -> Result<(), StoreError> {
+        contacts::discard(&mut self.conn(), request_id, contact, code_hash)
+    }
+
+    fn contact_verify(
+        &self,
+        request_id: Uuid,
+        contact: domain::sync::ContactKind,
+        device_id: Uuid,
+        entered: &str,
+        now: Timestamp,
+    ) -> Result<Result<Timestamp, crate::store::ContactRefusal>, StoreError> {
+        contacts::verify(
+            &mut self.conn(),
+            request_id,
+            contact,
+            device_id,
+            entered,
+            now,
+        )
     }
 }
