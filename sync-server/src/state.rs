@@ -79,8 +79,11 @@ impl AppState {
         }
     }
 
-    /// Enables the contact confirmation endpoints.
+    /// Enables the contact confirmation endpoints; registration requests
+    /// then need confirmed contacts when the settings say so.
     pub fn with_contacts(mut self, service: crate::contacts::ContactService) -> Self {
+        self.store
+            .require_confirmed_contacts(service.require_for_registration);
         self.contacts = Some(Arc::new(service));
         self
     }

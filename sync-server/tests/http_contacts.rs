@@ -177,6 +177,7 @@ impl SmtpPeer {
 
 fn config(sms_url: Option<&str>, smtp_port: Option<u16>, limits: Limits) -> ContactsConfig {
     ContactsConfig {
+        require_for_registration: true,
         limits,
         delivery: DeliveryPolicy {
             attempts: 3,
@@ -707,5 +708,56 @@ fn example_settings_load_and_plain_smtp_is_loopback_only() {
     assert_eq!(
         remote.check().unwrap_err(),
         "smtp.security = \"none\" is allowed only for a loopback host, not smtp.example.ru; use \"starttls\" or \"tls\""
+    );
+}
+
+#[tokio::test]
+async fn registration_needs_confirmed_phone() {
+    let sms = SmsPeer::start(vec![Some(200)]).await;
+    let harness = harness_with(config(Some(&sms.url), None, wide_limits()));
+    let kiosk = harness.enroll(DeviceRole::Kiosk).await;
+    let lease = harness.lease(&kiosk, "registration", 5).await;
+    assert_eq!(lease.status, StatusCode::OK, "{}", lease.body);
+    let ticket = Uuid::now_v7();
+    let number = format!("Р-{:03}", lease.body["first"].as_u64().unwrap());
+    let issued = harness
+        .push(
+            &kiosk,
+            vec![ticket_issued(
+                ticket,
+                &number,
+                lease.body["lease_id"].as_str().unwrap(),
+            )],
+            None,
+        )
+        .await;
+    assert_eq!(
+        issued.body["acks"][0]["status"], "applied",
+        "{}",
+        issued.body
+    );
+
+    let request = Uuid::now_v7();
+    let mut submitted = request_submitted(request, ticket);
+    submitted["kind"]["data"]["request_kind"] = json!("register");
+    let early = harness.push(&kiosk, vec![submitted.clone()], None).await;
+    assert_eq!(
+        early.body["acks"][0]["status"], "rejected",
+        "{}",
+        early.body
+    );
+    assert_eq!(early.body["acks"][0]["code"], "request.contact_unconfirmed");
+
+    ask_code(&harness, &kiosk, request, "phone", PHONE).await;
+    let code = sms_code(&sms, 0);
+    let verified = verify(&harness, &kiosk, request, "phone", &code).await;
+    assert_eq!(verified.status, StatusCode::OK, "{}", verified.body);
+
+    submitted["id"] = json!(Uuid::now_v7());
+    let accepted = harness.push(&kiosk, vec![submitted], None).await;
+    assert_eq!(
+        accepted.body["acks"][0]["status"], "applied",
+        "{}",
+        accepted.body
     );
 }

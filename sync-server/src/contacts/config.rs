@@ -15,6 +15,10 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactsConfig {
+    /// Refuse a pushed registration request (`request.contact_unconfirmed`)
+    /// unless its phone, and e-mail if given, were confirmed by a code.
+    #[serde(default = "yes")]
+    pub require_for_registration: bool,
     #[serde(default)]
     pub limits: Limits,
     #[serde(default)]
@@ -23,6 +27,10 @@ pub struct ContactsConfig {
     pub smtp: Option<SmtpConfig>,
     /// Phone codes are refused with `contact.not_configured` without it.
     pub sms: Option<SmsConfig>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// At most `max` codes within `period_secs`.

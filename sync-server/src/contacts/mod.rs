@@ -31,6 +31,8 @@ pub struct ContactService {
     pub limits: Limits,
     pub delivery: DeliveryPolicy,
     pub policy: OneTimeCodePolicy,
+    /// Refuse registration requests whose contacts were not confirmed.
+    pub require_for_registration: bool,
     pub sms: Option<Arc<dyn Gateway>>,
     pub email: Option<Arc<dyn Gateway>>,
 }
@@ -58,6 +60,7 @@ impl ContactService {
             limits: config.limits,
             delivery: config.delivery,
             policy: OneTimeCodePolicy::default(),
+            require_for_registration: config.require_for_registration,
             sms,
             email,
         })

@@ -220,6 +220,10 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<Device, StoreError>;
 
+    /// Makes pushed registration requests need a phone (and e-mail, if
+    /// given) confirmed by a contact code under the request's id.
+    fn require_confirmed_contacts(&self, required: bool);
+
     /// Returns the current revocation stamp. Cheap and safe to call on an
     /// async thread (one `stat`), unlike every other method.
     fn revocation_stamp(&self) -> RevocationStamp;

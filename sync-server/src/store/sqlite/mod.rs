@@ -60,6 +60,9 @@ pub struct SqliteStore {
     revocations: revocations::Marker,
     /// The audit head file next to the database (see `audit::HeadFile`).
     head: audit::HeadFile,
+    /// Registration requests need confirmed contacts; set when the server
+    /// sends contact codes.
+    contacts_required: std::sync::atomic::AtomicBool,
     /// Sequence of the newest audit entry written to the head file.
     head_seq: AtomicU64,
 }
@@ -152,6 +155,7 @@ impl SqliteStore {
             revocations: revocations::Marker::next_to(path),
             head,
             head_seq: AtomicU64::new(head_seq),
+            contacts_required: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -237,6 +241,10 @@ impl crate::store::Store for SqliteStore {
         admin::enroll_device(&mut self.conn(), token_hash, label, secret, now)
     }
 
+    fn require_confirmed_contacts(&self, required: bool) {
+        self.contacts_required.store(required, Ordering::Relaxed);
+    }
+
     fn revocation_stamp(&self) -> RevocationStamp {
         self.revocations.stamp()
     }
@@ -275,6 +283,7 @@ impl crate::store::Store for SqliteStore {
             session: session.cloned(),
             events: events.to_vec(),
             now,
+            contacts_required: self.contacts_required.load(Ordering::Relaxed),
             reply,
         });
 

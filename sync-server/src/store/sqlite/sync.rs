@@ -24,6 +24,8 @@ pub(crate) struct PushJob {
     pub session: Option<Session>,
     pub events: Vec<EventEnvelope>,
     pub now: Timestamp,
+    /// Registration requests need confirmed contacts (see `apply`).
+    pub contacts_required: bool,
     pub reply: std::sync::mpsc::Sender<Result<Vec<EventAck>, StoreError>>,
 }
 
@@ -39,7 +41,7 @@ pub(crate) fn push_group(conn: &mut Connection, jobs: Vec<PushJob>) {
         for job in &jobs {
             let mut acks = Vec::with_capacity(job.events.len());
             for event in &job.events {
-                let outcome = push_one(&mut tx, &job.device, job.session.as_ref(), event, job.now)?;
+                let outcome = push_one(&mut tx, job, event)?;
                 acks.push(EventAck {
                     id: event.id,
                     outcome,
@@ -69,11 +71,10 @@ pub(crate) fn push_group(conn: &mut Connection, jobs: Vec<PushJob>) {
 
 fn push_one(
     tx: &mut rusqlite::Transaction<'_>,
-    device: &crate::store::Device,
-    session: Option<&Session>,
+    job: &PushJob,
     event: &EventEnvelope,
-    now: Timestamp,
 ) -> Result<AckOutcome, StoreError> {
+    let (device, now) = (&job.device, job.now);
     let id_bytes = event.id.as_bytes().as_slice();
     // Statements on this path are cached: preparing them again for every
     // event cost more than running them.
@@ -97,7 +98,11 @@ fn push_one(
     }
 
     let savepoint = tx.savepoint().map_err(backend)?;
-    match apply_event(&savepoint, device, session, event, now) {
+    let rules = super::apply::Rules {
+        session: job.session.as_ref(),
+        contacts_required: job.contacts_required,
+    };
+    match apply_event(&savepoint, device, &rules, event, now) {
         Ok(issued) => {
             savepoint
                 .prepare_cached(
