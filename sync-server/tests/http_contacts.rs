@@ -122,7 +122,37 @@ impl Drop for SmtpPeer {
 
 impl SmtpPeer {
     fn start(fail_first: u32) -> SmtpPeer {
+        SmtpPeer::start_with(fail_first, "plain")
+    }
+
+    /// Starts the recorder; `mode` is `plain`, `starttls` or `tls`, the
+    /// last two with a throw-away certificate for 127.0.0.1 in `cert.pem`.
+    fn start_with(fail_first: u32, mode: &str) -> SmtpPeer {
         let dir = tempfile::tempdir().unwrap();
+        let certificate = dir.path().join("cert.pem");
+        let key = dir.path().join("key.pem");
+        if mode != "plain" {
+            let generated = Command::new("openssl")
+                .args([
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "ec",
+                    "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1",
+                ])
+                .args(["-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"])
+                .args(["-addext", "subjectAltName=IP:127.0.0.1"])
+                .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+                .arg("-keyout")
+                .arg(&key)
+                .arg("-out")
+                .arg(&certificate)
+                .stderr(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(generated.success(), "openssl could not make a certificate");
+        }
         let record = dir.path().join("messages.jsonl");
         // A free port: bound, read and released for the recorder to take.
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -144,7 +174,9 @@ impl SmtpPeer {
             ))
             .arg(port.to_string())
             .arg(&record)
-            .args([SMTP_USER, SMTP_PASSWORD, &fail_first.to_string()])
+            .args([SMTP_USER, SMTP_PASSWORD, &fail_first.to_string(), mode])
+            .arg(&certificate)
+            .arg(&key)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -188,6 +220,7 @@ fn config(sms_url: Option<&str>, smtp_port: Option<u16>, limits: Limits) -> Cont
             host: "127.0.0.1".into(),
             port,
             security: SmtpSecurity::None,
+            ca_file: None,
             from: "Госуслуги в МФЦ <no-reply@okno.test>".into(),
             username: Some(SMTP_USER.into()),
             password: Some(SMTP_PASSWORD.into()),
@@ -398,6 +431,7 @@ async fn email_code_sent_over_smtp() {
     assert_eq!(message["mail_from"], "no-reply@okno.test");
     assert_eq!(message["rcpt_tos"], json!(["maria.ivanova@example.ru"]));
     assert_eq!(message["login"], SMTP_USER);
+    assert_eq!(message["encrypted"], false);
     assert_eq!(message["subject"], "Код подтверждения почты для Госуслуг");
     assert_eq!(message["content_type"], "text/plain");
     let code = code_in(message["body"].as_str().unwrap());
@@ -409,6 +443,64 @@ async fn email_code_sent_over_smtp() {
     let verified = verify(&harness, &kiosk, request, "email", &code).await;
     assert_eq!(verified.status, StatusCode::OK, "{}", verified.body);
     assert_eq!(verified.body["contact"], "email");
+}
+
+/// Sends an e-mail code through a recorder speaking `mode` and returns
+/// what it recorded.
+async fn send_over_tls(mode: &str, security: SmtpSecurity) -> Value {
+    let smtp = SmtpPeer::start_with(0, mode);
+    let mut settings = config(None, Some(smtp.port), wide_limits());
+    let smtp_settings = settings.smtp.as_mut().unwrap();
+    smtp_settings.security = security;
+    smtp_settings.ca_file = Some(smtp._dir.path().join("cert.pem"));
+    let harness = harness_with(settings);
+    let kiosk = harness.enroll(DeviceRole::Kiosk).await;
+    let sent = ask_code(
+        &harness,
+        &kiosk,
+        Uuid::now_v7(),
+        "email",
+        "petrov@example.ru",
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 1);
+    messages[0].clone()
+}
+
+#[tokio::test]
+async fn smtp_starttls_with_private_ca() {
+    let message = send_over_tls("starttls", SmtpSecurity::Starttls).await;
+    assert_eq!(message["encrypted"], true);
+    assert_eq!(message["login"], SMTP_USER);
+}
+
+#[tokio::test]
+async fn smtp_implicit_tls_with_private_ca() {
+    let message = send_over_tls("tls", SmtpSecurity::Tls).await;
+    assert_eq!(message["encrypted"], true);
+    assert_eq!(message["login"], SMTP_USER);
+}
+
+#[tokio::test]
+async fn smtp_untrusted_certificate_is_not_delivered() {
+    let smtp = SmtpPeer::start_with(0, "starttls");
+    let mut settings = config(None, Some(smtp.port), wide_limits());
+    settings.smtp.as_mut().unwrap().security = SmtpSecurity::Starttls;
+    let harness = harness_with(settings);
+    let kiosk = harness.enroll(DeviceRole::Kiosk).await;
+    let sent = ask_code(
+        &harness,
+        &kiosk,
+        Uuid::now_v7(),
+        "email",
+        "petrov@example.ru",
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::BAD_GATEWAY, "{}", sent.body);
+    assert_eq!(sent.body["code"], "contact.not_delivered");
+    assert!(smtp.messages().is_empty());
 }
 
 #[tokio::test]

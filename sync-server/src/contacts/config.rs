@@ -135,6 +135,10 @@ pub struct SmtpConfig {
     /// Name of the environment variable with the password; wins over `password`.
     #[serde(default)]
     pub password_env: Option<String>,
+    /// PEM certificate of a private CA to trust besides the public roots,
+    /// for a relay inside the center's network.
+    #[serde(default)]
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for SmtpConfig {
@@ -146,6 +150,7 @@ impl std::fmt::Debug for SmtpConfig {
             .field("username", &self.username.as_ref().map(|_| "<set>"))
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("password_env", &self.password_env)
+            .field("ca_file", &self.ca_file)
             .finish()
     }
 }

@@ -5,6 +5,7 @@
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::config::{ConfigError, SmtpConfig, SmtpSecurity};
@@ -29,19 +30,18 @@ impl SmtpGateway {
                 config.from
             ))
         })?;
-        let tls_error = |err: lettre::transport::smtp::Error| {
-            ConfigError::Gateway(format!("cannot set up TLS for {}: {err}", config.host))
-        };
         let builder = match config.security {
-            SmtpSecurity::Tls => {
-                AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host).map_err(tls_error)?
-            }
-            SmtpSecurity::Starttls => {
-                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)
-                    .map_err(tls_error)?
-            }
             SmtpSecurity::None => {
                 AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host)
+            }
+            security => {
+                let parameters = tls_parameters(config)?;
+                let tls = if security == SmtpSecurity::Tls {
+                    Tls::Wrapper(parameters)
+                } else {
+                    Tls::Required(parameters)
+                };
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host).tls(tls)
             }
         };
         let mut builder = builder.port(config.port).timeout(Some(timeout));
@@ -54,6 +54,30 @@ impl SmtpGateway {
             from,
         })
     }
+}
+
+/// Builds the TLS settings: the host name to check the certificate
+/// against, and the public roots plus `ca_file` when given.
+fn tls_parameters(config: &SmtpConfig) -> Result<TlsParameters, ConfigError> {
+    let mut builder = TlsParameters::builder(config.host.clone());
+    if let Some(path) = &config.ca_file {
+        let pem = std::fs::read(path).map_err(|err| {
+            ConfigError::Gateway(format!(
+                "cannot read smtp.ca_file {}: {err}",
+                path.display()
+            ))
+        })?;
+        let certificate = Certificate::from_pem(&pem).map_err(|err| {
+            ConfigError::Gateway(format!(
+                "smtp.ca_file {} is not a PEM certificate: {err}",
+                path.display()
+            ))
+        })?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    builder.build_rustls().map_err(|err| {
+        ConfigError::Gateway(format!("cannot set up TLS for {}: {err}", config.host))
+    })
 }
 
 /// Describes an SMTP failure by its kind and reply code only: the reply

@@ -3,14 +3,17 @@ accepts AUTH LOGIN/PLAIN for one user without TLS (loopback only), and
 appends each accepted message to RECORD as one JSON line with the sender,
 the recipients, the authenticated login, and the decoded subject and body.
 
-Usage: smtp_recorder.py PORT RECORD USER PASSWORD [FAIL_FIRST]
-The first FAIL_FIRST messages get "451 4.3.0" (try again later).
+Usage: smtp_recorder.py PORT RECORD USER PASSWORD [FAIL_FIRST [MODE CERT KEY]]
+The first FAIL_FIRST messages get "451 4.3.0" (try again later). MODE
+"starttls" requires STARTTLS before AUTH and MAIL; "tls" speaks TLS from
+the first byte; CERT and KEY are the server's PEM files.
 Prints "ready" once listening and stops when stdin closes.
 """
 
 import email
 import email.policy
 import json
+import ssl
 import sys
 
 from aiosmtpd.controller import Controller
@@ -18,6 +21,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 port, record, user, password = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 fail_first = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+mode = sys.argv[6] if len(sys.argv) > 6 else "plain"
 
 
 class Recorder:
@@ -30,10 +34,16 @@ class Recorder:
             return "451 4.3.0 Try again later"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         login = session.auth_data.login.decode() if session.authenticated else None
+        # STARTTLS sets session.ssl; implicit TLS shows on the transport.
+        encrypted = (
+            session.ssl is not None
+            or server.transport.get_extra_info("ssl_object") is not None
+        )
         entry = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "login": login,
+            "encrypted": encrypted,
             "subject": str(message["subject"]),
             "content_type": message.get_content_type(),
             "body": message.get_content().strip(),
@@ -52,13 +62,17 @@ def authenticate(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=accepted, handled=False, auth_data=auth_data if accepted else None)
 
 
-controller = Controller(
-    Recorder(),
-    hostname="127.0.0.1",
-    port=int(port),
-    authenticator=authenticate,
-    auth_require_tls=False,
-)
+# aiosmtpd counts only STARTTLS as TLS for AUTH, so implicit TLS (already
+# encrypted) and plain loopback mode do not require it.
+options = {"authenticator": authenticate, "auth_require_tls": mode == "starttls"}
+if mode != "plain":
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(sys.argv[7], sys.argv[8])
+    if mode == "starttls":
+        options.update(tls_context=context, require_starttls=True)
+    else:
+        options.update(ssl_context=context)
+controller = Controller(Recorder(), hostname="127.0.0.1", port=int(port), **options)
 controller.start()
 print("ready", flush=True)
 sys.stdin.read()
