@@ -20,11 +20,15 @@
 //! | `POST /v1/operators/login` | [`LoginRequest`] | [`LoginGrant`] |
 //! | `POST /v1/operators/unlock`, `/lock` | [`OperatorTarget`] (session) | [`OperatorAccount`] |
 //! | `POST /v1/devices/revoke` | [`DeviceTarget`] (session) | [`DeviceRevoked`] |
+//! | `POST /v1/contacts/code` | [`ContactCodeRequest`] | [`ContactCodeSent`] |
+//! | `POST /v1/contacts/resend` | [`ContactResend`] | [`ContactCodeSent`] |
+//! | `POST /v1/contacts/verify` | [`ContactVerify`] | [`ContactVerified`] |
 //! | `POST /v1/codes/redeem` | [`CodeRedeemRequest`] (bearer token) | [`CodeRedeemed`] |
 
 mod admin;
 pub mod auth;
 mod codes;
+mod contact;
 mod event;
 
 pub use event::{
@@ -35,6 +39,9 @@ pub use event::{
 
 pub use admin::{DeviceRevoked, DeviceTarget, OperatorAccount, OperatorTarget};
 pub use codes::{CodeRedeemRequest, CodeRedeemed};
+pub use contact::{
+    ContactCodeRequest, ContactCodeSent, ContactKind, ContactResend, ContactVerified, ContactVerify,
+};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -308,6 +315,13 @@ pub struct ErrorBody {
     /// End of a lockout, for `login.locked`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked_until: Option<Timestamp>,
+    /// When the same request may succeed, for refusals by a limit
+    /// (`contact.rate_limited`, `contact.resend_too_early`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_at: Option<Timestamp>,
+    /// Wrong entries a one-time code still survives, for `one_time_code.wrong`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u8>,
 }
 
 /// One field named by an input error.

@@ -62,6 +62,7 @@ struct Inner {
     leases_granted: BTreeMap<String, u64>,
     leases_exhausted: BTreeMap<String, u64>,
     codes_redeemed: BTreeMap<&'static str, u64>,
+    contact_codes: BTreeMap<(&'static str, &'static str), u64>,
 }
 
 /// Counters shared by every handler.
@@ -124,6 +125,16 @@ impl Metrics {
     /// `expired`, `used`).
     pub fn code_redeemed(&self, outcome: &'static str) {
         *self.inner().codes_redeemed.entry(outcome).or_default() += 1;
+    }
+
+    /// Counts one contact code event by contact kind and outcome
+    /// (`delivered`, `not_delivered`, `refused`, `verified`, `rejected`).
+    pub fn contact_code(&self, contact: &'static str, outcome: &'static str) {
+        *self
+            .inner()
+            .contact_codes
+            .entry((contact, outcome))
+            .or_default() += 1;
     }
 
     /// Renders every metric in the Prometheus text format 0.0.4.
@@ -192,6 +203,14 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "okno_codes_redeemed_total{{outcome=\"{outcome}\"}} {count}"
+            );
+        }
+        out.push_str("# HELP okno_contact_codes_total Contact confirmation codes, by contact kind and outcome.\n");
+        out.push_str("# TYPE okno_contact_codes_total counter\n");
+        for ((contact, outcome), count) in &inner.contact_codes {
+            let _ = writeln!(
+                out,
+                "okno_contact_codes_total{{contact=\"{contact}\",outcome=\"{outcome}\"}} {count}"
             );
         }
         out

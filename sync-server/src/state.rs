@@ -56,6 +56,8 @@ pub struct AppState {
     /// Device keys by id, dropped whenever a device is revoked.
     pub devices: Arc<DeviceCache>,
     pub metrics: Arc<Metrics>,
+    /// Contact confirmation codes; `None` answers 503 `contact.not_configured`.
+    pub contacts: Option<Arc<crate::contacts::ContactService>>,
     /// Unix second the state was built; older signed requests are refused.
     pub started_at: i64,
 }
@@ -73,7 +75,17 @@ impl AppState {
             nonces: Arc::new(NonceCache::default()),
             devices: Arc::new(DeviceCache::default()),
             metrics: Arc::new(Metrics::default()),
+            contacts: None,
         }
+    }
+
+    /// Enables the contact confirmation endpoints; registration requests
+    /// then need confirmed contacts when the settings say so.
+    pub fn with_contacts(mut self, service: crate::contacts::ContactService) -> Self {
+        self.store
+            .require_confirmed_contacts(service.require_for_registration);
+        self.contacts = Some(Arc::new(service));
+        self
     }
 
     /// Runs a blocking store call on Tokio's blocking thread pool, so SQLite

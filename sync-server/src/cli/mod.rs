@@ -100,6 +100,11 @@ pub struct ServeArgs {
     /// PEM private key of --tls-cert.
     #[arg(long, requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// TOML settings of contact confirmation codes (limits, SMTP, SMS
+    /// gateway; see contacts.example.toml). Without it the contact
+    /// endpoints answer 503 `contact.not_configured`.
+    #[arg(long, env = "OKNO_CONTACTS_CONFIG")]
+    pub contacts_config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -214,6 +219,7 @@ fn serve(database: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         durability: args.durability,
         shutdown_grace: std::time::Duration::from_secs(args.shutdown_grace_secs),
         tls: args.tls_cert.zip(args.tls_key),
+        contacts_config: args.contacts_config,
     }))
 }
 

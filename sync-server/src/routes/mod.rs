@@ -9,6 +9,7 @@
 mod admin;
 mod body;
 mod codes;
+mod contacts;
 mod enroll;
 mod health;
 mod leases;
@@ -46,6 +47,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/operators/lock"),
     ("post", "/v1/devices/revoke"),
     ("post", "/v1/codes/redeem"),
+    ("post", "/v1/contacts/code"),
+    ("post", "/v1/contacts/resend"),
+    ("post", "/v1/contacts/verify"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
@@ -65,6 +69,9 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/operators/lock", post(admin::lock))
         .route("/v1/devices/revoke", post(admin::revoke_device))
         .route("/v1/codes/redeem", post(codes::redeem))
+        .route("/v1/contacts/code", post(contacts::code))
+        .route("/v1/contacts/resend", post(contacts::resend))
+        .route("/v1/contacts/verify", post(contacts::verify))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

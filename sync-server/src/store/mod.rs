@@ -105,6 +105,46 @@ pub struct LeaseStock {
     pub issued: u32,
 }
 
+/// A request to send a contact code, checked by `Store::contact_issue`.
+#[derive(Debug, Clone)]
+pub struct ContactIssue {
+    pub request_id: Uuid,
+    pub contact: domain::sync::ContactKind,
+    /// The normalised phone or e-mail; `None` resends to the stored one.
+    pub value: Option<String>,
+    pub device_id: Uuid,
+    pub limits: crate::contacts::config::Limits,
+    pub policy: domain::one_time_code::OneTimeCodePolicy,
+}
+
+/// A code the store accepted to send; only its hash is stored.
+pub struct IssuedContactCode {
+    pub code: domain::one_time_code::OneTimeCode,
+    /// The phone or e-mail to send it to.
+    pub value: String,
+    pub state: domain::one_time_code::OneTimeCodeState,
+    /// Identifies this code for `Store::contact_discard`.
+    pub code_hash: String,
+}
+
+/// Why a contact code was not issued or not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactRefusal {
+    /// Too many codes went to this `scope` (`phone`, `email` or `device`).
+    RateLimited {
+        scope: &'static str,
+        retry_at: Timestamp,
+    },
+    /// The previous code to the same contact is younger than the resend delay.
+    ResendTooEarly { retry_at: Timestamp },
+    /// This contact is already confirmed for the request.
+    AlreadyVerified,
+    /// No code of this kiosk for this request and contact.
+    NoCode,
+    /// The domain rules refused the entered code.
+    Code(domain::one_time_code::OneTimeCodeError),
+}
+
 /// Result of checking the audit chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditReport {
@@ -179,6 +219,10 @@ pub trait Store: Send + Sync + 'static {
         secret: &[u8],
         now: Timestamp,
     ) -> Result<Device, StoreError>;
+
+    /// Makes pushed registration requests need a phone (and e-mail, if
+    /// given) confirmed by a contact code under the request's id.
+    fn require_confirmed_contacts(&self, required: bool);
 
     /// Returns the current revocation stamp. Cheap and safe to call on an
     /// async thread (one `stat`), unlike every other method.
@@ -274,6 +318,34 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
 
     fn verify_audit(&self) -> Result<AuditReport, StoreError>;
+
+    /// Checks the limits and the resend delay, then stores a new code for
+    /// the request's contact and counts the send.
+    fn contact_issue(
+        &self,
+        issue: &ContactIssue,
+        now: Timestamp,
+    ) -> Result<Result<IssuedContactCode, ContactRefusal>, StoreError>;
+
+    /// Forgets a code whose delivery failed, so the visitor can ask again
+    /// at once; the send still counts for the rate limits.
+    fn contact_discard(
+        &self,
+        request_id: Uuid,
+        contact: domain::sync::ContactKind,
+        code_hash: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Checks an entered code with the domain rules and stores the attempt;
+    /// returns when the contact was confirmed.
+    fn contact_verify(
+        &self,
+        request_id: Uuid,
+        contact: domain::sync::ContactKind,
+        device_id: Uuid,
+        entered: &str,
+        now: Timestamp,
+    ) -> Result<Result<Timestamp, ContactRefusal>, StoreError>;
 
     /// Returns the lease stock of every active kiosk, one row per kiosk and
     /// category, for the newest day each holds numbers for.

@@ -11,6 +11,7 @@ mod apply;
 mod audit;
 mod codec;
 mod codes;
+mod contacts;
 pub mod migrations;
 mod operators;
 mod revocations;
@@ -59,6 +60,9 @@ pub struct SqliteStore {
     revocations: revocations::Marker,
     /// The audit head file next to the database (see `audit::HeadFile`).
     head: audit::HeadFile,
+    /// Registration requests need confirmed contacts; set when the server
+    /// sends contact codes.
+    contacts_required: std::sync::atomic::AtomicBool,
     /// Sequence of the newest audit entry written to the head file.
     head_seq: AtomicU64,
 }
@@ -151,6 +155,7 @@ impl SqliteStore {
             revocations: revocations::Marker::next_to(path),
             head,
             head_seq: AtomicU64::new(head_seq),
+            contacts_required: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -236,6 +241,10 @@ impl crate::store::Store for SqliteStore {
         admin::enroll_device(&mut self.conn(), token_hash, label, secret, now)
     }
 
+    fn require_confirmed_contacts(&self, required: bool) {
+        self.contacts_required.store(required, Ordering::Relaxed);
+    }
+
     fn revocation_stamp(&self) -> RevocationStamp {
         self.revocations.stamp()
     }
@@ -274,6 +283,7 @@ impl crate::store::Store for SqliteStore {
             session: session.cloned(),
             events: events.to_vec(),
             now,
+            contacts_required: self.contacts_required.load(Ordering::Relaxed),
             reply,
         });
 
@@ -411,5 +421,41 @@ impl crate::store::Store for SqliteStore {
 
     fn lease_stock(&self) -> Result<Vec<crate::store::LeaseStock>, StoreError> {
         sync::lease_stock(&self.reader())
+    }
+
+    fn contact_issue(
+        &self,
+        issue: &crate::store::ContactIssue,
+        now: Timestamp,
+    ) -> Result<Result<crate::store::IssuedContactCode, crate::store::ContactRefusal>, StoreError>
+    {
+        contacts::issue(&mut self.conn(), issue, now)
+    }
+
+    fn contact_discard(
+        &self,
+        request_id: Uuid,
+        contact: domain::sync::ContactKind,
+        code_hash: &str,
+    ) -> Result<(), StoreError> {
+        contacts::discard(&mut self.conn(), request_id, contact, code_hash)
+    }
+
+    fn contact_verify(
+        &self,
+        request_id: Uuid,
+        contact: domain::sync::ContactKind,
+        device_id: Uuid,
+        entered: &str,
+        now: Timestamp,
+    ) -> Result<Result<Timestamp, crate::store::ContactRefusal>, StoreError> {
+        contacts::verify(
+            &mut self.conn(),
+            request_id,
+            contact,
+            device_id,
+            entered,
+            now,
+        )
     }
 }
