@@ -57,6 +57,8 @@ pub(crate) struct Session {
     /// returns there.
     pub return_to_review: bool,
     pub chip_read: bool,
+    /// What the chip gave, when it was read; personal data.
+    pub chip: Option<domain::sync::ChipResult>,
     pub lang: Lang,
 }
 

@@ -9,7 +9,7 @@ use common::start;
 use domain::{snils::SnilsError, FieldRule};
 use domain::{Field, Lang};
 use kiosk::chip::ChipOutcome;
-use kiosk::issue::{ServiceCategory, VisitPurpose};
+use kiosk::issue::{PlainService, VisitPurpose};
 
 #[test]
 fn registration_issues_ticket_with_formatted_values() {
@@ -167,12 +167,12 @@ fn plain_ticket_needs_no_personal_data() {
     kiosk.tap("ChoosePage::ticket");
     kiosk.tap("CategoriesPage::social-category");
 
-    assert_eq!(kiosk.text("TicketPage::number"), "С-001");
+    assert_eq!(kiosk.text("TicketPage::number"), "У-001");
     assert!(kiosk.find("TicketPage::qr").size().width >= 400.0);
     let requests = kiosk.issuer.requests();
     assert_eq!(
         requests[0].purpose,
-        VisitPurpose::Ticket(ServiceCategory::Social)
+        VisitPurpose::Ticket(PlainService::Social)
     );
     assert!(requests[0].values.is_empty());
 }

@@ -66,6 +66,7 @@ pub fn start() -> Harness {
         )),
         chip: chip.clone(),
         issuer: issuer.clone(),
+        service: None,
     };
     let kiosk = kiosk::init(services).expect("the kiosk window opens");
     kiosk
