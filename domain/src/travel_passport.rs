@@ -1,5 +1,5 @@
 //! The Russian biometric passport (загранпаспорт) as the kiosk's chip step
-//! asks for it: its nine-digit number and its expiry date, which Basic
+//! requests it: its nine-digit number and its expiry date, which Basic
 //! Access Control needs besides the date of birth.
 //!
 //! The rules check form and plausibility only; whether the chip accepts
@@ -15,7 +15,7 @@ use crate::mrz::{BacInput, MrzDate, MrzError};
 /// Digits in a biometric passport's number (series of two and seven more).
 pub const NUMBER_DIGITS: usize = 9;
 
-/// The longest validity of a biometric passport, in years.
+/// The maximum validity of a biometric passport, in years.
 pub const MAX_VALIDITY_YEARS: i16 = 10;
 
 /// The rule a typed value broke.

@@ -32,8 +32,8 @@ pub struct PcscChipReader {
 }
 
 impl PcscChipReader {
-    /// A reader matched by `reader_name`, its full PC/SC name or a part of
-    /// it, waiting [`DEFAULT_CARD_WAIT`] for a document.
+    /// Creates a reader matched by `reader_name`, its full PC/SC name or a
+    /// part of it, that waits [`DEFAULT_CARD_WAIT`] for a document.
     pub fn new(reader_name: impl Into<String>) -> Self {
         PcscChipReader {
             reader: reader_name.into(),
@@ -73,7 +73,7 @@ impl PcscChipReader {
             outcome_of(&err)
         })?;
         let result = chip_result(&document).ok_or_else(|| {
-            tracing::warn!(reader = %reader, "DG1 holds no MRZ the kiosk can pass on");
+            tracing::warn!(reader = %reader, "chip read failed: DG1 contains no valid MRZ");
             ChipOutcome::Failed
         })?;
         tracing::info!(
@@ -104,7 +104,7 @@ impl PcscChipReader {
         };
         monitor.stop();
         if outcome == Err(ChipOutcome::NoDocument) {
-            tracing::info!(reader = %reader, seconds = self.card_wait.as_secs(), "no document on the reader in time");
+            tracing::info!(reader = %reader, seconds = self.card_wait.as_secs(), "timed out waiting for a document on the reader");
         }
         outcome
     }
@@ -135,7 +135,7 @@ impl ChipReader for PcscChipReader {
     }
 }
 
-/// What a read error means to the visitor.
+/// Maps a read error to the reason the visitor reads.
 fn outcome_of(err: &ReadError) -> ChipOutcome {
     match err {
         ReadError::AccessDenied(_) => ChipOutcome::AccessDenied,

@@ -1,7 +1,7 @@
 //! The kiosk's chip step on a real PC/SC stack: pcscd with the vpcd driver
-//! and `okno-virtual-chip` in a network namespace (`PcscRig`), the kiosk
-//! opened by `StationKiosk::open` with `[reader] contactless` set, a real
-//! `sync-server` on loopback for the leases and a fake TCP printer. The
+//! and `okno-virtual-chip` in a network namespace (`PcscRig`). The kiosk is
+//! opened by `StationKiosk::open` with `[reader] contactless` set, with a
+//! real `sync-server` on loopback for the leases and a fake TCP printer. The
 //! visitor's side is driven by element id through Slint's testing backend;
 //! the chip's data are asserted in the `request_submitted` event in the
 //! station outbox. Needs root (for `ip netns`); the rig takes a lock so
@@ -79,8 +79,8 @@ fn insert_maria(rig: &mut PcscRig) {
     .expect("the virtual chip starts");
 }
 
-/// The testing backend with an event loop, so the reader thread's reply
-/// reaches the window.
+/// Sets the testing backend with an event loop, so the reader thread's
+/// reply reaches the window.
 fn set_threaded_platform() {
     slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
         mock_time: true,
@@ -165,7 +165,7 @@ fn open_with_reader(site: &Site, printer: &FakeNetworkPrinter) -> StationKiosk {
 // One test in this file: Slint's cross-thread event queue is set once
 // per process, by the first testing backend with threading.
 #[test]
-fn chip_step_reads_the_passport_and_attaches_it_to_the_request() {
+fn chip_step_attaches_read_to_request() {
     set_threaded_platform();
     let mut rig = PcscRig::start().expect("the PC/SC rig starts");
     insert_maria(&mut rig);

@@ -1,7 +1,7 @@
 //! The optional chip step: takes the biometric passport's number and expiry
-//! date on a small form checked by the `domain` rules, asks the card layer
-//! for a read with them and the typed date of birth, and shows what came
-//! back.
+//! date on a small form checked by the `domain` rules, requests a read from
+//! the card layer with them and the typed date of birth, and shows what
+//! came back.
 
 use std::rc::Rc;
 use std::sync::PoisonError;
@@ -37,7 +37,7 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
         adapter.set_number_error(message(number_check.as_ref().err().copied()).into());
         adapter.set_expiry_error(message(expiry_check.as_ref().err().copied()).into());
         let (Ok(number), Ok(_)) = (number_check, expiry_check) else {
-            tracing::info!("chip read refused: the access form has errors");
+            tracing::info!("chip read not started: the access form is invalid");
             return;
         };
         let keys = {
@@ -52,7 +52,7 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
                 expiry_date: expiry,
             }
         };
-        // A fresh slot per read, so a late answer to an earlier read never
+        // A fresh slot per read, so a late reply to an earlier read never
         // lands in this session.
         let slot = ChipSlot::default();
         *context.chip_slot.borrow_mut() = slot.clone();
