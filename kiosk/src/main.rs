@@ -53,6 +53,12 @@ fn provision(args: &KioskProvisionArgs) -> anyhow::Result<()> {
         std::io::stdin().read_line(&mut line)?;
         line.trim().to_owned()
     } else {
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() {
+            anyhow::bail!(
+                "Нет терминала для ввода ПИН техника: передайте его первой строкой стандартного ввода с --pin-stdin (no terminal to ask the technician PIN; use --pin-stdin)"
+            );
+        }
         let pin = rpassword::prompt_password("ПИН техника (6–12 цифр) / technician PIN: ")?;
         let again = rpassword::prompt_password("Повторите ПИН / repeat the PIN: ")?;
         if pin != again {

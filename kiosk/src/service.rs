@@ -1,6 +1,6 @@
 //! The technician's service mode: what it shows and the checks it runs,
-//! behind the [`ServiceMode`] seam, and [`StationService`], which answers
-//! from the station store, the sync service, the printer and the PC/SC
+//! behind the [`ServiceMode`] seam, and [`StationService`], which reads
+//! the station store, the sync service, the printer and the PC/SC
 //! reader.
 //!
 //! Opening it (a long press in a corner, then the PIN) and its screen
@@ -14,12 +14,12 @@ use hardware::printer::{Printer, Status, TestPage};
 use jiff::tz::TimeZone;
 use station::{Credentials, SyncHandle};
 
-/// What the service screen shows.
+/// The values the service screen shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ServiceReport {
     pub device_id: String,
     pub server: String,
-    /// Whether the server answered the last exchange, in Russian.
+    /// Whether the server responded to the last exchange, in Russian.
     pub link: String,
     /// The last good exchange with the server, local time, or «ещё не было».
     pub last_sync: String,
@@ -125,7 +125,7 @@ impl ServiceMode for StationService {
         match hardware::card::pcsc::PcscCard::connect(&context, &reader) {
             Ok(_) => format!("Считыватель «{reader}» исправен, карта отвечает."),
             Err(err) => {
-                tracing::info!(reader = %reader, cause = %err, "card test: no card answered");
+                tracing::info!(reader = %reader, cause = %err, "card test: no card responded");
                 format!("Считыватель «{reader}» исправен; карта не приложена или не отвечает.")
             }
         }

@@ -15,7 +15,7 @@ use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 /// The file name inside the kiosk's data directory.
 pub const PIN_FILE: &str = "service-pin";
 
-/// Fewest and most digits a PIN has.
+/// The minimum and maximum number of digits in a PIN.
 pub const PIN_DIGITS: std::ops::RangeInclusive<usize> = 6..=12;
 
 /// The PIN could not be set.

@@ -23,6 +23,7 @@ pub(crate) const STEPS: &[(EntryStep, &[FieldKind])] = &[
             FieldKind::PassportNumber,
             FieldKind::PassportIssueDate,
             FieldKind::DivisionCode,
+            FieldKind::PassportIssuer,
         ],
     ),
     (EntryStep::Snils, &[FieldKind::Snils]),

@@ -19,7 +19,7 @@ use domain::date::{self, DateField};
 use domain::sync::{DeviceAlert, EventKind, VisitorData};
 use domain::ticket::ServiceCategory;
 use domain::ticket_qr::{CenterCode, TicketQr, TicketQrKey};
-use domain::{email, passport, phone, snils, Field};
+use domain::{email, passport, passport_issuer, phone, snils, Field};
 use hardware::printer::{PrintError, Printer, PrinterState, QueueTicket, Status};
 use hmac::{Hmac, KeyInit, Mac};
 use jiff::tz::TimeZone;
@@ -313,9 +313,8 @@ fn visitor_data(values: &[(Field, String)]) -> Result<VisitorData, IssueError> {
         birth_date,
         passport_number: passport_number.to_string(),
         passport_issue_date,
-        // FIXME: the kiosk does not ask «Кем выдан» yet; the division code
-        // identifies the issuing office until it does.
-        passport_issuer: String::new(),
+        passport_issuer: passport_issuer::parse_passport_issuer(required(Field::PassportIssuer)?)
+            .map_err(|_| invalid(Field::PassportIssuer))?,
         division_code: division_code.to_string(),
         snils: snils.to_string(),
         inn: None,

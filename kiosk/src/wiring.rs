@@ -167,9 +167,8 @@ impl StationKiosk {
         let StationKiosk {
             kiosk, store, sync, ..
         } = self;
-        // `Kiosk::run` consumes the window with its controllers; once it
-        // returns, the issuer's store and the service mode's sync handle
-        // are gone, so both are ours alone.
+        // `Kiosk::run` consumes the window with its controllers. After it
+        // returns, only this function holds the store and the sync handle.
         kiosk.run()?;
         drop(sync);
         if let Ok(store) = Arc::try_unwrap(store) {

@@ -58,6 +58,16 @@ async fn code_redeems_once() {
         harness.store.verify_audit().unwrap(),
         AuditReport::Intact { .. }
     ));
+
+    let metrics = harness.metrics_text().await;
+    assert!(
+        metrics.contains("okno_codes_redeemed_total{outcome=\"redeemed\"} 1\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("okno_codes_redeemed_total{outcome=\"used\"} 1\n"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]

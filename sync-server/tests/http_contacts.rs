@@ -406,6 +406,17 @@ async fn phone_code_sent_by_sms_and_verified() {
     let asked_again = ask_code(&harness, &kiosk, request, "phone", PHONE).await;
     assert_eq!(asked_again.status, StatusCode::CONFLICT);
     assert_eq!(asked_again.body["code"], "contact.already_verified");
+
+    let metrics = harness.metrics_text().await;
+    for line in [
+        "okno_contact_codes_total{contact=\"phone\",outcome=\"delivered\"} 1\n",
+        "okno_contact_codes_total{contact=\"phone\",outcome=\"verified\"} 1\n",
+        "okno_contact_codes_total{contact=\"phone\",outcome=\"rejected\"} 2\n",
+        "okno_contact_codes_total{contact=\"phone\",outcome=\"refused\"} 1\n",
+    ] {
+        assert!(metrics.contains(line), "{line} missing in {metrics}");
+    }
+    assert!(!metrics.contains("912"), "{metrics}");
 }
 
 #[tokio::test]

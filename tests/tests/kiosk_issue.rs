@@ -227,6 +227,26 @@ fn offline_issuance_survives_restart_and_syncs_later() {
         .collect();
     assert_eq!(pending.len(), 4);
 
+    // The request carries the visitor's data in the server's formats.
+    let events = kiosk.store().pending_events(100).expect("pending");
+    let visitor = events
+        .iter()
+        .find_map(|event| match &event.envelope.kind {
+            EventKind::RequestSubmitted(request) => Some(request.visitor.clone()),
+            _ => None,
+        })
+        .expect("a request_submitted event");
+    assert_eq!(visitor.surname, "Иванова");
+    assert_eq!(visitor.patronymic.as_deref(), Some("Петровна"));
+    assert_eq!(visitor.birth_date.to_string(), "1958-03-07");
+    assert_eq!(visitor.passport_number, "4510 123456");
+    assert_eq!(visitor.passport_issue_date.to_string(), "2003-04-15");
+    assert_eq!(visitor.passport_issuer, "ОТДЕЛОМ УФМС РОССИИ");
+    assert_eq!(visitor.division_code, "770-001");
+    assert_eq!(visitor.snils, "112-233-445 95");
+    assert_eq!(visitor.phone, "+79123456789");
+    assert_eq!(visitor.email.as_deref(), Some("maria.ivanova@mail.ru"));
+
     // The kiosk stops (its window and sync service go) and starts again
     // with the same file: the outbox is intact.
     drop(kiosk);
@@ -292,7 +312,7 @@ fn no_leased_numbers_offline_says_so_and_keeps_the_values() {
         .window()
         .global::<ui::ReviewAdapter>()
         .get_rows();
-    assert_eq!(slint::Model::row_count(&rows), 10);
+    assert_eq!(slint::Model::row_count(&rows), 11);
     assert_eq!(
         slint::Model::row_data(&rows, 0).map(|row| row.value.to_string()),
         Some("Иванова".to_owned())

@@ -161,7 +161,7 @@ fn refresh(window: &KioskWindow, context: &Rc<Context>) {
     adapter.set_reader_status(report.reader.into());
 }
 
-/// Locks the service mode and forgets the typed PIN and what was shown.
+/// Locks the service mode and clears the typed PIN and the shown values.
 pub(crate) fn wipe(window: &KioskWindow, context: &Context) {
     let mut pin = context.service_pin.borrow_mut();
     let mut bytes = std::mem::take(&mut *pin).into_bytes();

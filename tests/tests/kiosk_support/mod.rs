@@ -247,6 +247,10 @@ pub fn text(kiosk: &StationKiosk, id: &str) -> String {
 /// Types `text` on the on-screen keyboard, one key per character.
 pub fn type_keys(kiosk: &StationKiosk, text: &str) {
     for character in text.chars() {
+        if character == ' ' {
+            tap(kiosk, "Keyboard::space-key");
+            continue;
+        }
         let label = character.to_string();
         let key = ElementHandle::find_by_accessible_label(kiosk.kiosk().window(), &label)
             .find(|element| element.type_name().is_some_and(|name| name == "Key"))
@@ -273,7 +277,10 @@ pub fn register_maria(kiosk: &StationKiosk) {
     tap(kiosk, "ConsentPage::accept");
     fill_step(kiosk, &["иванова", "мария", "петровна"]);
     fill_step(kiosk, &["07.03.1958"]);
-    fill_step(kiosk, &["4510123456", "15.04.2003", "770-001"]);
+    fill_step(
+        kiosk,
+        &["4510123456", "15.04.2003", "770-001", "отделом уфмс россии"],
+    );
     fill_step(kiosk, &["11223344595"]);
     fill_step(kiosk, &["+79123456789", "maria.ivanova@mail.ru"]);
 }
