@@ -3,7 +3,7 @@
 //!
 //! [`EscPosPrinter`] prints through `hardware::printer`, which lays the
 //! confirmation and rejection slips out and checks the printer's status
-//! around each job; the recovery code slip is laid out here with the same
+//! around each job. The recovery code slip is laid out here with the same
 //! layout engine. [`RecordingPrinter`] keeps slips in memory for the demo
 //! and the UI tests.
 

@@ -5,7 +5,7 @@
 //! The signed payload and its verification belong to `domain::ticket_qr`;
 //! [`SignedQrVerifier`] applies them with the center's key and adds the
 //! console's own rule that a ticket serves on the day it was issued.
-//! [`NoQrVerifier`] stands in when no key is configured.
+//! [`NoQrVerifier`] is used when no key is configured.
 
 use std::path::{Path, PathBuf};
 
@@ -94,7 +94,7 @@ impl QrVerifier for SignedQrVerifier {
         // A day and a bit: the same-day rule below is the real limit.
         let max_age = SignedDuration::from_hours(25);
         let ticket = TicketQr::verify(text, &self.key, now, max_age).map_err(|error| {
-            tracing::info!(cause = %error, "ticket QR refused");
+            tracing::info!(cause = %error, "ticket QR rejected");
             match error {
                 VerifyError::Malformed { .. } => QrError::Malformed,
                 VerifyError::BadSignature => QrError::Forged,

@@ -2,10 +2,10 @@
 //! from the pull long-poll, and events through the station's SQLite outbox.
 //!
 //! [`StationLink`] is both the [`Backend`] and the [`Outbox`] of a console,
-//! because the two share one store: an event is committed to the outbox
-//! before it is sent, the server's answer (acknowledged, with the code a
-//! decision issued, or refused) is recorded in the same store by
-//! [`Backend::push`], and what stays pending is sent again by the worker.
+//! because the two share one store. An event is committed to the outbox
+//! before it is sent. [`Backend::push`] records the server's response
+//! (acknowledged with the code a decision issued, or rejected) in the same
+//! store, and the worker sends again whatever stays pending.
 //! The server stores each event id once, so a resend after a lost answer
 //! changes nothing.
 //!
@@ -128,7 +128,8 @@ impl StationLink {
         QueueSnapshot { version, tickets }
     }
 
-    /// Records the server's answer for `event` in the store.
+    /// Records the server's acknowledgement in the store and takes back the
+    /// code it issued, if any.
     fn record_ack(&self, ack: &EventAck) -> Option<domain::sync::IssuedCode> {
         if let Err(error) = self
             .store
@@ -151,7 +152,7 @@ impl StationLink {
             .store
             .fail_event(event_id, code, message, self.clock.now())
         {
-            tracing::error!(cause = %error, event_id = %event_id, "cannot mark the refused event failed");
+            tracing::error!(cause = %error, event_id = %event_id, "cannot mark the rejected event failed");
         }
     }
 }
@@ -175,7 +176,7 @@ impl Backend for StationLink {
             }
             Err(ClientError::Server { status: 401, .. }) => Err(LoginError::WrongCredentials),
             Err(error) => {
-                tracing::warn!(cause = %error, "login refused");
+                tracing::warn!(cause = %error, "login rejected by the server");
                 Err(LoginError::Refused {
                     message: match error {
                         ClientError::Server { message, .. } if !message.is_empty() => message,
@@ -277,7 +278,7 @@ impl Backend for StationLink {
                 })
             }
             Err(error) => {
-                tracing::error!(cause = %error, event_id = %event.id, "push answer not understood; the event stays pending");
+                tracing::error!(cause = %error, event_id = %event.id, "push response not understood; the event stays pending");
                 Err(PushError::Unreachable)
             }
         }
@@ -309,6 +310,6 @@ impl Outbox for StationLink {
         }
     }
 
-    /// Nothing to do: [`Backend::push`] recorded the answer in the store.
+    /// Does nothing: [`Backend::push`] already recorded the response in the store.
     fn mark_delivered(&self, _id: Uuid) {}
 }

@@ -2,10 +2,11 @@
 //! by the changes the server returns to a pull, with the `domain` ticket
 //! rules.
 //!
-//! The station's pull cache keeps each ticket's status and window but not
+//! The station's pull cache keeps each ticket's status and window, but not
 //! how many calls a postponed ticket still waits for or how often a ticket
-//! was recalled, so a console that starts up rebuilds this picture from the
-//! cache with those counts at zero, and follows every later change exactly.
+//! was recalled. A console that starts up therefore rebuilds this picture
+//! from the cache with those counts at zero, then follows every later
+//! change exactly.
 // FIXME: a console restarted while a ticket is postponed calls it as if its
 // wait were over; the cache would need the remaining count to fix this.
 
