@@ -155,3 +155,20 @@ fn card_removed_and_reader_gone_have_their_reasons() {
         "Чип не принял данные паспорта. Проверьте номер загранпаспорта, срок действия и дату рождения или продолжите без чипа."
     );
 }
+
+#[test]
+fn english_visitor_reads_english_messages() {
+    let kiosk = at_chip_step();
+    kiosk.tap("TopBar::english");
+    kiosk.fill_chip_access("75123", "");
+    kiosk.tap("ChipPage::read");
+    assert_eq!(
+        messages(&kiosk),
+        (
+            "The travel passport number has 9 digits: 2 for the series and 7 for the number."
+                .to_owned(),
+            "Enter the travel passport's expiry date: DD.MM.YYYY.".to_owned()
+        )
+    );
+    assert_eq!(kiosk.chip_fields()[0].0, "Travel passport number");
+}
