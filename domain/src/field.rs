@@ -40,6 +40,8 @@ pub enum Field {
     PasswordRepeat,
     OneTimeCode,
     ConfirmationCode,
+    /// «Кем выдан»: the office that issued the passport.
+    PassportIssuer,
 }
 
 impl Field {
@@ -61,6 +63,7 @@ impl Field {
             Field::PasswordRepeat => "password_repeat",
             Field::OneTimeCode => "one_time_code",
             Field::ConfirmationCode => "confirmation_code",
+            Field::PassportIssuer => "passport_issuer",
         }
     }
 
@@ -97,6 +100,8 @@ impl Field {
             (Field::OneTimeCode, Lang::En) => "Confirmation code",
             (Field::ConfirmationCode, Lang::Ru) => "Код подтверждения личности",
             (Field::ConfirmationCode, Lang::En) => "Identity confirmation code",
+            (Field::PassportIssuer, Lang::Ru) => "Кем выдан",
+            (Field::PassportIssuer, Lang::En) => "Issued by",
         }
     }
 }

@@ -18,14 +18,29 @@
 //! | `GET /v1/sync/pull?cursor=N&limit=M&wait=S` | none | [`PullPage`] |
 //! | `POST /v1/leases`     | [`LeaseRequest`]  | [`LeaseGrant`]    |
 //! | `POST /v1/operators/login` | [`LoginRequest`] | [`LoginGrant`] |
+//! | `POST /v1/operators/unlock`, `/lock` | [`OperatorTarget`] (session) | [`OperatorAccount`] |
+//! | `POST /v1/devices/revoke` | [`DeviceTarget`] (session) | [`DeviceRevoked`] |
+//! | `POST /v1/contacts/code` | [`ContactCodeRequest`] | [`ContactCodeSent`] |
+//! | `POST /v1/contacts/resend` | [`ContactResend`] | [`ContactCodeSent`] |
+//! | `POST /v1/contacts/verify` | [`ContactVerify`] | [`ContactVerified`] |
+//! | `POST /v1/codes/redeem` | [`CodeRedeemRequest`] (bearer token) | [`CodeRedeemed`] |
 
+mod admin;
 pub mod auth;
+mod codes;
+mod contact;
 mod event;
 
 pub use event::{
     ChipResult, DecisionConfirm, DecisionReject, DeviceAlert, EventEnvelope, EventKind,
     RequestSubmitted, TicketCalled, TicketIssued, TicketPostponed, TicketRedirected, TicketRef,
     VisitorData,
+};
+
+pub use admin::{DeviceRevoked, DeviceTarget, OperatorAccount, OperatorTarget};
+pub use codes::{CodeRedeemRequest, CodeRedeemed};
+pub use contact::{
+    ContactCodeRequest, ContactCodeSent, ContactKind, ContactResend, ContactVerified, ContactVerify,
 };
 
 use jiff::Timestamp;
@@ -61,9 +76,9 @@ impl DeviceRole {
     }
 }
 
-/// Permission level of an operator account: operators decide requests, supervisors
-/// also manage the queue of the whole center, administrators also manage
-/// accounts and devices.
+/// Permission level of an operator account: operators serve tickets and
+/// decide requests, supervisors also unlock operator accounts of their
+/// center, administrators also lock any account and revoke devices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OperatorRole {
@@ -300,6 +315,13 @@ pub struct ErrorBody {
     /// End of a lockout, for `login.locked`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked_until: Option<Timestamp>,
+    /// When the same request may succeed, for refusals by a limit
+    /// (`contact.rate_limited`, `contact.resend_too_early`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_at: Option<Timestamp>,
+    /// Wrong entries a one-time code still survives, for `one_time_code.wrong`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u8>,
 }
 
 /// One field named by an input error.

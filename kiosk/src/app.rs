@@ -2,11 +2,8 @@
 //! ([`Kiosk::run`]). Tests call [`init`] under Slint's testing backend and
 //! drive the returned window; the binary calls both.
 
+use std::path::PathBuf;
 use std::rc::Rc;
-use std::sync::Arc;
-
-use domain::clock::SystemClock;
-use jiff::tz::Offset;
 
 use slint::ComponentHandle;
 use ui::KioskWindow;
@@ -15,6 +12,7 @@ use crate::chip::ChipReader;
 use crate::controllers::{self, Context};
 use crate::fields::FieldCheck;
 use crate::issue::TicketIssuer;
+use crate::service::ServiceMode;
 
 /// What the kiosk is connected to.
 pub struct Services {
@@ -23,6 +21,8 @@ pub struct Services {
     pub rules: Rc<dyn FieldCheck>,
     pub chip: Rc<dyn ChipReader>,
     pub issuer: Rc<dyn TicketIssuer>,
+    /// The technician's service mode; `None` ignores the long press.
+    pub service: Option<Rc<dyn ServiceMode>>,
 }
 
 /// The kiosk window with its controllers wired.
@@ -58,27 +58,16 @@ impl Kiosk {
 /// Options of `kiosk run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// The center's name shown on the attract screen.
-    #[arg(long, default_value = "МФЦ «Мои документы»")]
-    pub center_name: String,
+    /// The configuration file (see the `config` module for its keys).
+    #[arg(long, default_value = crate::config::DEFAULT_PATH)]
+    pub config: PathBuf,
 }
 
-/// Runs the kiosk until its window closes, with the stand-in issuer and no
-/// card reader.
-///
-/// TODO: take the station store, printer and card reader from the kiosk's
-/// configuration once those layers exist.
+/// Runs the kiosk with the parts its configuration names until its window
+/// closes.
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
-    let services = Services {
-        center_name: args.center_name,
-        rules: Rc::new(crate::fields::DomainRules::new(
-            Arc::new(SystemClock),
-            Offset::constant(crate::fields::MOSCOW_OFFSET_HOURS),
-        )),
-        chip: Rc::new(crate::chip::NoReader),
-        issuer: Rc::new(crate::issue::MemoryIssuer::default()),
-    };
-    let kiosk = init(services)?;
+    let config = crate::config::Config::load(&args.config)?;
+    let kiosk = crate::wiring::StationKiosk::open(&config, crate::wiring::Options::default())?;
     tracing::info!("kiosk window open");
     kiosk.run()?;
     tracing::info!("kiosk window closed");

@@ -4,6 +4,9 @@
 //! crate.
 
 use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use domain::sync::ChipResult;
 
 use slint::ComponentHandle;
 use ui::{ChipAdapter, ChipFailure, ChipState, KioskWindow};
@@ -41,16 +44,32 @@ pub trait ChipReader {
     /// Starts a read and returns at once; the outcome goes to `reply`,
     /// from this thread or any other.
     fn read(&self, keys: ChipKeys, reply: ChipReply);
+
+    /// Whether a reader is configured, so the chip step is offered.
+    fn available(&self) -> bool {
+        true
+    }
 }
 
-/// Where a read's outcome goes: the kiosk window, on its event loop.
+/// The data of one read, handed from the reader's thread to the session.
+pub(crate) type ChipSlot = Arc<Mutex<Option<ChipResult>>>;
+
+/// Where a read's outcome goes: the kiosk window, on its event loop, and
+/// for a successful read the chip's data into the session.
 pub struct ChipReply {
     window: slint::Weak<KioskWindow>,
+    slot: ChipSlot,
 }
 
 impl ChipReply {
-    pub(crate) fn new(window: slint::Weak<KioskWindow>) -> Self {
-        ChipReply { window }
+    pub(crate) fn new(window: slint::Weak<KioskWindow>, slot: ChipSlot) -> Self {
+        ChipReply { window, slot }
+    }
+
+    /// Reports a successful read whose data go with the request.
+    pub fn send_read(self, result: ChipResult) {
+        *self.slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
+        self.send(ChipOutcome::Read);
     }
 
     /// Shows `outcome` on the chip screen and records it in the session.
@@ -88,6 +107,10 @@ impl ChipReply {
 pub struct NoReader;
 
 impl ChipReader for NoReader {
+    fn available(&self) -> bool {
+        false
+    }
+
     fn read(&self, _keys: ChipKeys, reply: ChipReply) {
         reply.send(ChipOutcome::NoReader);
     }

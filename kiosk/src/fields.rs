@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use domain::clock::Clock;
-use domain::{date, email, name, passport, phone, snils, Field, FieldError};
+use domain::{date, email, name, passport, passport_issuer, phone, snils, Field, FieldError};
 use jiff::civil::Date;
 use jiff::tz::Offset;
 use ui::FieldKind;
@@ -74,6 +74,7 @@ impl FieldCheck for DomainRules {
             Field::Snils => snils::parse_snils(input)?.to_string(),
             Field::Phone => phone::parse_mobile_phone(input)?.to_string(),
             Field::Email => email::parse_email(input)?.to_string(),
+            Field::PassportIssuer => passport_issuer::parse_passport_issuer(input)?,
             // The kiosk's steps ask for none of the others; `domain_field`
             // never yields them.
             Field::Inn
@@ -96,6 +97,7 @@ pub(crate) fn domain_field(kind: FieldKind) -> Field {
         FieldKind::PassportNumber => Field::PassportNumber,
         FieldKind::PassportIssueDate => Field::PassportIssueDate,
         FieldKind::DivisionCode => Field::DivisionCode,
+        FieldKind::PassportIssuer => Field::PassportIssuer,
         FieldKind::Snils => Field::Snils,
         FieldKind::Phone => Field::Phone,
         FieldKind::Email => Field::Email,

@@ -1,19 +1,37 @@
-//! The seam where a finished session becomes a queue ticket: the station
-//! store commits the request and the printer prints the ticket. Both arrive
-//! later; [`MemoryIssuer`] stands in for them.
+//! The seam where a finished session becomes a queue ticket. The station
+//! implementation ([`crate::station_issuer::StationIssuer`]) commits the
+//! request to the local store and prints; [`MemoryIssuer`] keeps requests
+//! in memory for the UI tests.
 
 use std::cell::RefCell;
 use std::fmt;
 
+use domain::request::RequestKind;
+use domain::sync::ChipResult;
+use domain::ticket::ServiceCategory;
 use domain::Field;
 
-/// The service a plain ticket queues for.
+/// The service a plain ticket is for, as the visitor chose it. All of them
+/// queue in the center's [`ServiceCategory::OtherServices`]; the choice
+/// goes on the printed ticket so the hall assistant can direct the visitor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ServiceCategory {
+pub enum PlainService {
     Passport,
     Property,
     Social,
     Other,
+}
+
+impl PlainService {
+    /// Returns the service line printed on the ticket.
+    pub fn name_ru(self) -> &'static str {
+        match self {
+            PlainService::Passport => "Паспорт и регистрация",
+            PlainService::Property => "Недвижимость и земля",
+            PlainService::Social => "Пособия и социальная поддержка",
+            PlainService::Other => "Другие услуги",
+        }
+    }
 }
 
 /// What the visitor came for.
@@ -22,7 +40,28 @@ pub enum VisitPurpose {
     ConfirmIdentity,
     Register,
     RestoreAccess,
-    Ticket(ServiceCategory),
+    Ticket(PlainService),
+}
+
+impl VisitPurpose {
+    /// Returns the request an operator handles, or `None` for a plain
+    /// ticket.
+    pub fn request_kind(self) -> Option<RequestKind> {
+        match self {
+            VisitPurpose::ConfirmIdentity => Some(RequestKind::ConfirmIdentity),
+            VisitPurpose::Register => Some(RequestKind::Register),
+            VisitPurpose::RestoreAccess => Some(RequestKind::RestoreAccess),
+            VisitPurpose::Ticket(_) => None,
+        }
+    }
+
+    /// Returns the queue the ticket's number comes from.
+    pub fn category(self) -> ServiceCategory {
+        match self.request_kind() {
+            Some(kind) => ServiceCategory::from(kind),
+            None => ServiceCategory::OtherServices,
+        }
+    }
 }
 
 /// A finished session as the station stores it.
@@ -36,6 +75,8 @@ pub struct VisitRequest {
     pub values: Vec<(Field, String)>,
     /// Whether the passport chip was read in this session.
     pub chip_read: bool,
+    /// What the chip gave, when a reader returned its data.
+    pub chip: Option<ChipResult>,
 }
 
 impl fmt::Debug for VisitRequest {
@@ -45,6 +86,7 @@ impl fmt::Debug for VisitRequest {
             .field("purpose", &self.purpose)
             .field("fields", &fields)
             .field("chip_read", &self.chip_read)
+            .field("chip", &self.chip)
             .finish()
     }
 }
@@ -62,9 +104,18 @@ pub struct IssuedTicket {
     pub printed: bool,
 }
 
-/// Why no ticket was issued.
+/// Why no ticket was issued. Nothing was stored in either case, and the
+/// session keeps the visitor's values so they may try again.
 #[derive(Debug, thiserror::Error)]
 pub enum IssueError {
+    /// Every leased number of the category is used and no new block came
+    /// from the server.
+    #[error("no ticket numbers left in category {category}; the server is needed for a new block")]
+    NoNumbers { category: ServiceCategory },
+    /// The values could not be turned into the request the server expects
+    /// (the rules changed mid-session). Names the field, never its value.
+    #[error("the value of {field} does not parse as its rule expects")]
+    Invalid { field: &'static str },
     #[error("the request could not be stored: {0}")]
     Store(String),
 }
@@ -79,7 +130,7 @@ pub trait TicketIssuer {
 }
 
 /// Issues numbered tickets from memory and keeps every request, for tests
-/// and for running the kiosk before the station store exists.
+/// of the screens.
 ///
 /// NOTE: a stand-in: nothing is stored durably and nothing is printed,
 /// yet the tickets report `printed: true`.
@@ -90,7 +141,7 @@ pub struct MemoryIssuer {
 
 /// Minutes each ticket in the queue, this one included, adds to the
 /// estimated wait; a guess until the station learns real service times.
-const MINUTES_PER_TICKET: u32 = 5;
+pub const MINUTES_PER_TICKET: u32 = 5;
 
 impl MemoryIssuer {
     /// Returns the requests issued so far, oldest first.
@@ -102,12 +153,12 @@ impl MemoryIssuer {
 impl TicketIssuer for MemoryIssuer {
     fn issue(&self, request: VisitRequest) -> Result<IssuedTicket, IssueError> {
         let mut requests = self.requests.borrow_mut();
-        let prefix = queue_prefix(request.purpose);
+        let category = request.purpose.category();
         let ahead = requests
             .iter()
-            .filter(|earlier| queue_prefix(earlier.purpose) == prefix)
+            .filter(|earlier| earlier.purpose.category() == category)
             .count();
-        let number = format!("{prefix}-{:03}", ahead + 1);
+        let number = format!("{}-{:03}", category.prefix(), ahead + 1);
         requests.push(request);
         Ok(IssuedTicket {
             qr_text: format!("OKNO-TICKET:{number}"),
@@ -115,18 +166,5 @@ impl TicketIssuer for MemoryIssuer {
             wait_minutes: MINUTES_PER_TICKET * (ahead as u32 + 1),
             printed: true,
         })
-    }
-}
-
-/// The letter before a ticket number, one per queue.
-pub fn queue_prefix(purpose: VisitPurpose) -> char {
-    match purpose {
-        VisitPurpose::ConfirmIdentity => 'П',
-        VisitPurpose::Register => 'Р',
-        VisitPurpose::RestoreAccess => 'В',
-        VisitPurpose::Ticket(ServiceCategory::Passport) => 'А',
-        VisitPurpose::Ticket(ServiceCategory::Property) => 'Н',
-        VisitPurpose::Ticket(ServiceCategory::Social) => 'С',
-        VisitPurpose::Ticket(ServiceCategory::Other) => 'Д',
     }
 }

@@ -6,8 +6,11 @@
 //!   window through Slint's testing backend.
 //! - [`fields`] is the seam to the `domain` field rules.
 //! - [`chip`] is the seam the card layer drives to read a passport chip.
-//! - [`issue`] is the seam the station store and printer implement to issue
-//!   a ticket; [`issue::MemoryIssuer`] stands in until they exist.
+//! - [`issue`] is the seam that issues a ticket; [`station_issuer`]
+//!   implements it over the station store and the printer, and
+//!   [`issue::MemoryIssuer`] keeps requests in memory for UI tests.
+//! - [`config`] reads `/etc/okno/kiosk.toml`; [`wiring`] builds a kiosk
+//!   with its real parts from it ([`wiring::StationKiosk::open`]).
 //! - [`qr`] renders a ticket's QR text as an image.
 //!
 //! Time: the idle question and the ticket screen's return run on
@@ -19,11 +22,17 @@
 
 pub mod app;
 pub mod chip;
+pub mod config;
 mod controllers;
 pub mod fields;
 pub mod issue;
 pub mod qr;
+pub mod service;
+pub mod service_pin;
 mod session;
+pub mod station_issuer;
+pub mod wiring;
 
 pub use app::{init, Kiosk, Services};
 pub use controllers::{ANSWER_SECONDS, IDLE_AFTER, TICKET_SHOWN_SECONDS};
+pub use wiring::{Options, StationKiosk};

@@ -24,13 +24,61 @@ enum Command {
     /// Open the visitor's screens in a window (or full-screen with the
     /// `linuxkms` build).
     Run(kiosk::app::RunArgs),
-    /// Enroll this kiosk with the sync server and store its credentials
-    Provision(station::cli::ProvisionArgs),
+    /// Enroll this kiosk with the sync server, store its credentials and
+    /// set the technician PIN for the service mode
+    Provision(KioskProvisionArgs),
     /// Print the test page (or a sample ticket) and report the printer's status
     PrinterTest(printer_test::PrinterTestArgs),
     /// Check the card reader: list readers, wait for a card, show its ATR;
     /// with --mrz read a chip passport.
     CardTest(card_test::CardTestArgs),
+}
+
+/// Options of `kiosk provision`.
+#[derive(clap::Args)]
+struct KioskProvisionArgs {
+    #[command(flatten)]
+    station: station::cli::ProvisionArgs,
+    /// Read the technician PIN (6 to 12 digits) from the first line of
+    /// standard input instead of asking for it twice at the terminal
+    #[arg(long)]
+    pin_stdin: bool,
+}
+
+/// Reads the technician PIN before enrolling, so a mistyped PIN wastes no
+/// one-time token; stores its hash once the kiosk is enrolled.
+fn provision(args: &KioskProvisionArgs) -> anyhow::Result<()> {
+    let pin = if args.pin_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line.trim().to_owned()
+    } else {
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() {
+            anyhow::bail!(
+                "Нет терминала для ввода ПИН техника: передайте его первой строкой стандартного ввода с --pin-stdin (no terminal to ask the technician PIN; use --pin-stdin)"
+            );
+        }
+        let pin = rpassword::prompt_password("ПИН техника (6–12 цифр) / technician PIN: ")?;
+        let again = rpassword::prompt_password("Повторите ПИН / repeat the PIN: ")?;
+        if pin != again {
+            anyhow::bail!("ПИН не совпал; запустите команду ещё раз (the PINs differ)");
+        }
+        pin
+    };
+    kiosk::service_pin::check_form(&pin)?;
+    station::cli::run_provision("kiosk", &args.station)?;
+    let dir = args
+        .station
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from(kiosk::config::DEFAULT_DATA_DIR));
+    let path = kiosk::service_pin::set(&dir, &pin)?;
+    println!(
+        "ПИН техника сохранён (technician PIN stored) in {}",
+        path.display()
+    );
+    Ok(())
 }
 
 fn main() -> anyhow::Result<()> {
@@ -42,7 +90,7 @@ fn main() -> anyhow::Result<()> {
                 .init();
             kiosk::app::run(args)
         }
-        Command::Provision(args) => Ok(station::cli::run_provision("kiosk", &args)?),
+        Command::Provision(args) => provision(&args),
         Command::PrinterTest(args) => printer_test::run(&args),
         Command::CardTest(args) => card_test::run(&args),
     }

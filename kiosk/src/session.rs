@@ -23,6 +23,7 @@ pub(crate) const STEPS: &[(EntryStep, &[FieldKind])] = &[
             FieldKind::PassportNumber,
             FieldKind::PassportIssueDate,
             FieldKind::DivisionCode,
+            FieldKind::PassportIssuer,
         ],
     ),
     (EntryStep::Snils, &[FieldKind::Snils]),
@@ -57,6 +58,8 @@ pub(crate) struct Session {
     /// returns there.
     pub return_to_review: bool,
     pub chip_read: bool,
+    /// What the chip gave, when it was read; personal data.
+    pub chip: Option<domain::sync::ChipResult>,
     pub lang: Lang,
 }
 

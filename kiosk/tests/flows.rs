@@ -9,7 +9,7 @@ use common::start;
 use domain::{snils::SnilsError, FieldRule};
 use domain::{Field, Lang};
 use kiosk::chip::ChipOutcome;
-use kiosk::issue::{ServiceCategory, VisitPurpose};
+use kiosk::issue::{PlainService, VisitPurpose};
 
 #[test]
 fn registration_issues_ticket_with_formatted_values() {
@@ -20,7 +20,7 @@ fn registration_issues_ticket_with_formatted_values() {
     kiosk.fill_step(&["иванова", "мария", "петровна"]);
     assert_eq!(kiosk.text("EntryPage::step-label"), "Шаг 2 из 5");
     kiosk.fill_step(&["07.03.1958"]);
-    kiosk.fill_step(&["4510123456", "15.04.2003", "770-001"]);
+    kiosk.fill_step(&["4510123456", "15.04.2003", "770-001", "отделом уфмс россии"]);
     kiosk.fill_step(&["11223344595"]);
     kiosk.fill_step(&["+79123456789", "maria.ivanova@mail.ru"]);
 
@@ -43,6 +43,7 @@ fn registration_issues_ticket_with_formatted_values() {
             "4510 123456",
             "15.04.2003",
             "770-001",
+            "ОТДЕЛОМ УФМС РОССИИ",
             "112-233-445 95",
             "+7 912 345-67-89",
             "maria.ivanova@mail.ru",
@@ -79,7 +80,7 @@ fn confirmation_reads_chip_and_allows_no_phone() {
     kiosk.begin("ChoosePage::confirm-identity");
     kiosk.fill_step(&["петров-водкин", "кузьма", ""]);
     kiosk.fill_step(&["05.11.1978"]);
-    kiosk.fill_step(&["4510123456", "20.11.2023", "770001"]);
+    kiosk.fill_step(&["4510123456", "20.11.2023", "770001", "отделением мвд"]);
     kiosk.fill_step(&["11223344595"]);
 
     // Phone and e-mail are both optional when confirming an identity.
@@ -106,7 +107,8 @@ fn confirmation_reads_chip_and_allows_no_phone() {
     assert_eq!(shown[0], "Петров-Водкин");
     assert_eq!(shown[2], "не указано");
     assert_eq!(shown[6], "770-001");
-    assert_eq!(shown[8], "не указано");
+    assert_eq!(shown[7], "ОТДЕЛЕНИЕМ МВД");
+    assert_eq!(shown[9], "не указано");
 
     kiosk.tap("ReviewPage::confirm");
     assert_eq!(kiosk.text("TicketPage::number"), "П-001");
@@ -147,7 +149,7 @@ fn restore_access_requires_phone() {
     kiosk.begin("ChoosePage::restore-access");
     kiosk.fill_step(&["иванова", "мария", "петровна"]);
     kiosk.fill_step(&["07.03.1958"]);
-    kiosk.fill_step(&["4510123456", "15.04.2003", "770-001"]);
+    kiosk.fill_step(&["4510123456", "15.04.2003", "770-001", "отделом уфмс россии"]);
     kiosk.fill_step(&["11223344595"]);
 
     let fields = kiosk.fields();
@@ -167,12 +169,12 @@ fn plain_ticket_needs_no_personal_data() {
     kiosk.tap("ChoosePage::ticket");
     kiosk.tap("CategoriesPage::social-category");
 
-    assert_eq!(kiosk.text("TicketPage::number"), "С-001");
+    assert_eq!(kiosk.text("TicketPage::number"), "У-001");
     assert!(kiosk.find("TicketPage::qr").size().width >= 400.0);
     let requests = kiosk.issuer.requests();
     assert_eq!(
         requests[0].purpose,
-        VisitPurpose::Ticket(ServiceCategory::Social)
+        VisitPurpose::Ticket(PlainService::Social)
     );
     assert!(requests[0].values.is_empty());
 }
@@ -183,7 +185,7 @@ fn wrong_snils_shows_domain_message_in_russian() {
     kiosk.begin("ChoosePage::register");
     kiosk.fill_step(&["иванова", "мария", "петровна"]);
     kiosk.fill_step(&["07.03.1958"]);
-    kiosk.fill_step(&["4510123456", "15.04.2003", "770-001"]);
+    kiosk.fill_step(&["4510123456", "15.04.2003", "770-001", "отделом уфмс россии"]);
 
     kiosk.select_field(0);
     kiosk.type_keys("11223344596");
@@ -261,10 +263,10 @@ fn review_edit_returns_to_review() {
     kiosk.fill_valid_person();
     kiosk.tap("ChipPage::skip");
 
-    // Row 9 is the phone, on the fifth step.
+    // Row 10 is the phone, on the fifth step.
     let edit = kiosk.all("ReviewPage::edit");
-    assert_eq!(edit.len(), 10);
-    kiosk.tap_element(&edit[8]);
+    assert_eq!(edit.len(), 11);
+    kiosk.tap_element(&edit[9]);
     assert_eq!(kiosk.text("EntryPage::step-label"), "Шаг 5 из 5");
     for _ in 0..2 {
         kiosk.erase();
@@ -272,7 +274,7 @@ fn review_edit_returns_to_review() {
     kiosk.type_keys("00");
     kiosk.tap("EntryPage::next");
 
-    let phone = kiosk.all("ReviewPage::value")[8]
+    let phone = kiosk.all("ReviewPage::value")[9]
         .accessible_label()
         .unwrap_or_default()
         .to_string();
@@ -290,7 +292,7 @@ fn language_switch_translates_screens_and_messages() {
     assert_eq!(kiosk.text("EntryPage::step-label"), "Step 1 of 5");
     kiosk.fill_step(&["иванова", "мария", ""]);
     kiosk.fill_step(&["07.03.1958"]);
-    kiosk.fill_step(&["4510123456", "15.04.2003", "770-001"]);
+    kiosk.fill_step(&["4510123456", "15.04.2003", "770-001", "отделом уфмс россии"]);
     kiosk.select_field(0);
     kiosk.type_keys("11223344596");
     assert_eq!(kiosk.fields()[0].0, "SNILS");

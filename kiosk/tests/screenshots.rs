@@ -99,7 +99,7 @@ fn render_all_screens(lang: &str) {
     }
     kiosk.type_keys("07.03.1958");
     kiosk.tap("EntryPage::next");
-    kiosk.fill_step(&["4510123456", "15.04.2003", "770-001"]);
+    kiosk.fill_step(&["4510123456", "15.04.2003", "770-001", "отделом уфмс россии"]);
     kiosk.select_field(0);
     kiosk.type_keys("11223344596");
     capture(&kiosk, lang, "06-entry-snils-error");

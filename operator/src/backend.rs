@@ -1,12 +1,14 @@
 //! The console's seam to the sync server: operator login, the queue
 //! long-poll and event pushes.
 //!
-//! The HTTP client belongs to the `station` crate; until it lands, the
-//! console runs against [`memory::MemoryBackend`]. Errors here are already
-//! sorted into what the operator can act on: wrong credentials, a lockout,
-//! no connection, a conflict with another window.
+//! [`station::StationLink`] is the real one, over the `station` crate's
+//! HTTP client and SQLite store; [`memory::MemoryBackend`] stands in for the
+//! server in the demo and the UI tests. Errors here are already sorted into
+//! what the operator can act on: wrong credentials, a lockout, no
+//! connection, a conflict with another window.
 
 pub mod memory;
+pub mod station;
 
 use std::time::Duration;
 
@@ -41,6 +43,10 @@ pub enum LoginError {
     LockedOut { until: Timestamp },
     #[error("the sync server does not answer")]
     Unreachable,
+    /// The server refused for another reason (account disabled, console not
+    /// allowed); `message` is its Russian explanation.
+    #[error("login refused")]
+    Refused { message: String },
 }
 
 /// The sync server did not answer.

@@ -3,12 +3,16 @@
 //! photo and the passive-authentication verdict.
 //!
 //! Parsing the machine readable zone and comparing Latin transliterations
-//! with Cyrillic names belong to `domain::mrz`; until it is merged, an
-//! [`MrzInterpreter`] brings them in, and the binary uses [`NoMrzInterpreter`].
+//! with Cyrillic names belong to `domain::mrz`; [`DomainMrz`] brings them
+//! in through the [`MrzInterpreter`] seam, which the UI tests fill with a
+//! table instead.
 
 use base64::Engine as _;
+use domain::mrz::{compare_cyrillic_name, Mrz, Sex};
 use domain::sync::{ChipResult, VisitorData};
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
 
 use crate::ui::{ChipStatus, FieldKey, FieldRow};
 
@@ -53,6 +57,76 @@ impl MrzInterpreter for NoMrzInterpreter {
 
     fn document_matches(&self, _typed: &str, _zone: &str) -> bool {
         false
+    }
+}
+
+/// The interpreter of `domain::mrz`: TD1 and TD3 zones with every check
+/// digit verified, names compared under each transliteration Russian
+/// documents use.
+#[derive(Debug, Default)]
+pub struct DomainMrz;
+
+impl MrzInterpreter for DomainMrz {
+    fn parse(&self, mrz: &str) -> Option<ChipFields> {
+        let zone = match Mrz::parse(mrz) {
+            Ok(zone) => zone,
+            Err(error) => {
+                tracing::warn!(cause = %error, "chip zone does not parse");
+                return None;
+            }
+        };
+        let this_year = TimeZone::UTC.to_datetime(Timestamp::now()).year();
+        let birth_date = Date::new(
+            zone.birth_date.birth_year(this_year),
+            i8::try_from(zone.birth_date.month).ok()?,
+            i8::try_from(zone.birth_date.day).ok()?,
+        )
+        .ok()?;
+        let expiry_date = Date::new(
+            zone.expiry_date.expiry_year(),
+            i8::try_from(zone.expiry_date.month).ok()?,
+            i8::try_from(zone.expiry_date.day).ok()?,
+        )
+        .ok()?;
+        Some(ChipFields {
+            surname: zone.surname,
+            given_names: zone.given_names,
+            birth_date,
+            document_number: zone.document_number,
+            expiry_date,
+            sex: match zone.sex {
+                Sex::Male => "M",
+                Sex::Female => "F",
+                Sex::Unspecified => "<",
+            }
+            .to_owned(),
+            nationality: zone.nationality,
+        })
+    }
+
+    fn name_matches(&self, typed: &str, zone: &str) -> bool {
+        // TODO: pass the zone's truncation flag once `ChipFields` carries it,
+        // so a long name cut at the zone's edge is not marked as different.
+        compare_cyrillic_name(typed, zone, false).is_match()
+    }
+
+    /// A typed `SSSS NNNNNN` matches a zone number of the same ten digits,
+    /// or the nine a Russian internal passport's zone keeps (the series'
+    /// first three digits and the number; its fourth digit goes to the
+    /// optional data).
+    fn document_matches(&self, typed: &str, zone: &str) -> bool {
+        let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+        let zone = zone.trim_end_matches('<');
+        if digits.is_empty() {
+            return false;
+        }
+        if zone == digits {
+            return true;
+        }
+        digits.len() == 10
+            && zone.len() == 9
+            && zone[..3] == digits[..3]
+            && zone[3..] == digits[4..]
     }
 }
 
@@ -211,19 +285,31 @@ fn format_phone(phone: &str) -> String {
     )
 }
 
-/// Decodes the base64 DG2 face image (JPEG or PNG) into a Slint image.
-/// Returns `None` for anything that does not decode; the view then says
-/// there is no photo.
-// NOTE: JPEG 2000 faces, which some chips carry, do not decode here.
+/// Decodes the base64 DG2 face image (JPEG 2000 through the card layer's
+/// decoder, JPEG or PNG through `image`) into a Slint image. Returns `None`
+/// for anything that does not decode; the view then says there is no photo.
 fn decode_photo(base64_text: &str) -> Option<slint::Image> {
+    use hardware::card::emrtd::face;
+    use hardware::card::emrtd::lds::{FaceImage, ImageFormat};
+
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(base64_text.trim())
         .ok()?;
-    let decoded = image::load_from_memory(&bytes).ok()?.into_rgba8();
-    let buffer = slint::SharedPixelBuffer::<slint::Rgba8Pixel>::clone_from_slice(
-        decoded.as_raw(),
-        decoded.width(),
-        decoded.height(),
-    );
+    let (width, height, pixels) = if face::detect_format(&bytes) == Some(ImageFormat::Jpeg2000) {
+        let decoded = face::decode_rgba(&FaceImage {
+            format: ImageFormat::Jpeg2000,
+            width: 0,
+            height: 0,
+            data: bytes,
+        })
+        .map_err(|error| tracing::warn!(cause = %error, "chip photo does not decode"))
+        .ok()?;
+        (decoded.width, decoded.height, decoded.pixels)
+    } else {
+        let decoded = image::load_from_memory(&bytes).ok()?.into_rgba8();
+        (decoded.width(), decoded.height(), decoded.into_raw())
+    };
+    let buffer =
+        slint::SharedPixelBuffer::<slint::Rgba8Pixel>::clone_from_slice(&pixels, width, height);
     Some(slint::Image::from_rgba8(buffer))
 }

@@ -9,10 +9,22 @@
 //! services = ["identity_confirmation", "restore_access"]
 //! # Minutes without input before the screen locks (1 to 240).
 //! idle_lock_minutes = 5
+//! # Where `operator provision` put the credentials and the local database.
+//! data_dir = "/var/lib/okno/operator"
+//! # The center's name at the top of every slip.
+//! center_name = "МФЦ района Арбат"
+//! # The center's time zone, for waiting times, slips and code expiry.
+//! time_zone = "Europe/Moscow"
+//! # A file holding the center's ticket QR key in hex (the kiosks sign the
+//! # tickets with it); without it, scanned tickets cannot be checked.
+//! ticket_qr_key_file = "/etc/okno/ticket-qr.key"
 //!
 //! [printer]
-//! # The slip printer: tcp://HOST:PORT for a network printer, or a device file.
+//! # The slip printer: tcp://HOST:PORT, usb:///dev/usb/lp0,
+//! # serial:///dev/ttyUSB0?baud=19200, file://PATH or virtual://DIR.
 //! uri = "tcp://127.0.0.1:9100"
+//! # A shipped profile (generic-80, generic-58, epson-tm-t20) or a TOML file.
+//! profile = "generic-80"
 //! ```
 //!
 //! Enrollment with the sync server (`operator provision`) and its stored
@@ -26,6 +38,16 @@ use serde::Deserialize;
 /// The configuration path used when `--config` is not given.
 pub const DEFAULT_PATH: &str = "/etc/okno/operator.toml";
 
+/// The data directory used when the file names none, the same as
+/// `operator provision`'s default.
+pub const DEFAULT_DATA_DIR: &str = "/var/lib/okno/operator";
+
+/// The printer profile used when the file names none.
+pub const DEFAULT_PROFILE: &str = "generic-80";
+
+/// The center name printed when the file names none.
+pub const DEFAULT_CENTER_NAME: &str = "Многофункциональный центр";
+
 /// The parsed and checked configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -33,6 +55,13 @@ pub struct Config {
     pub services: Vec<ServiceCategory>,
     pub idle_lock_minutes: u16,
     pub printer_uri: String,
+    /// A shipped profile name or a profile file path.
+    pub printer_profile: String,
+    pub data_dir: PathBuf,
+    pub center_name: String,
+    /// An IANA time zone name; `None` uses the system's.
+    pub time_zone: Option<String>,
+    pub ticket_qr_key_file: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -42,6 +71,10 @@ struct RawConfig {
     services: Vec<String>,
     #[serde(default = "default_idle_lock_minutes")]
     idle_lock_minutes: u16,
+    data_dir: Option<PathBuf>,
+    center_name: Option<String>,
+    time_zone: Option<String>,
+    ticket_qr_key_file: Option<PathBuf>,
     printer: RawPrinter,
 }
 
@@ -49,6 +82,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawPrinter {
     uri: String,
+    profile: Option<String>,
 }
 
 fn default_idle_lock_minutes() -> u16 {
@@ -148,11 +182,37 @@ impl Config {
             ));
         }
 
+        if let Some(zone) = &raw.time_zone {
+            if jiff::tz::TimeZone::get(zone).is_err() {
+                return Err(value_error(
+                    "time_zone",
+                    format!("{zone:?}"),
+                    "a time zone is an IANA name such as \"Europe/Moscow\"",
+                ));
+            }
+        }
+
         Ok(Config {
             window,
             services,
             idle_lock_minutes: raw.idle_lock_minutes,
             printer_uri: uri.to_owned(),
+            printer_profile: raw
+                .printer
+                .profile
+                .map(|profile| profile.trim().to_owned())
+                .filter(|profile| !profile.is_empty())
+                .unwrap_or_else(|| DEFAULT_PROFILE.to_owned()),
+            data_dir: raw
+                .data_dir
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+            center_name: raw
+                .center_name
+                .map(|name| name.trim().to_owned())
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| DEFAULT_CENTER_NAME.to_owned()),
+            time_zone: raw.time_zone,
+            ticket_qr_key_file: raw.ticket_qr_key_file,
         })
     }
 }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::app::State;
 use crate::backend::{Accepted, PushError};
+use crate::outbox::OutboxError;
 
 /// What happened to an event the operator caused.
 #[derive(Debug)]
@@ -23,21 +24,25 @@ pub(crate) enum Sent {
     Refused { message: String },
 }
 
-/// Wraps `kind` in an envelope with a fresh UUIDv7 and the console's clock.
-pub(crate) fn envelope(state: &State, kind: EventKind) -> EventEnvelope {
-    EventEnvelope {
-        id: Uuid::now_v7(),
-        occurred_at: state.now(),
-        kind,
-    }
-}
+/// What the operator reads when the console cannot save an event.
+pub(crate) const NOT_SAVED: &str =
+    "действие не сохранено: консоль не может записать его на диск; повторите, а если не поможет, вызовите техника";
 
-/// Records `event` in the outbox and sends it unless older events wait.
-pub(crate) fn send(state: &State, event: &EventEnvelope) -> Sent {
+/// Records `kind` in the outbox at the console's clock and sends it unless
+/// older events wait. Returns the event's id with the outcome, or the
+/// outbox error when nothing was saved (and so nothing sent).
+pub(crate) fn send(state: &State, kind: EventKind) -> Result<(Uuid, Sent), OutboxError> {
     let outbox = &state.deps.outbox;
     let delivery = state.delivery.clone();
     let guard = delivery.lock().unwrap_or_else(PoisonError::into_inner);
-    outbox.enqueue(event);
+    let event = match outbox.record(kind, state.now()) {
+        Ok(event) => event,
+        Err(error) => {
+            tracing::error!(cause = %error, "event not saved");
+            return Err(error);
+        }
+    };
+    let event = &event;
 
     let older_waiting = outbox
         .pending()
@@ -55,7 +60,7 @@ pub(crate) fn send(state: &State, event: &EventEnvelope) -> Sent {
     drop(guard);
 
     state.set_online(reachable);
-    sent
+    Ok((event.id, sent))
 }
 
 /// Pushes one event; the flag tells whether the server answered.

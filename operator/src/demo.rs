@@ -1,11 +1,7 @@
-//! `operator run`: loads the configuration and opens the console.
-//!
-//! Only the `--demo` mode runs today: it serves sample tickets from
-//! [`MemoryBackend`] and keeps printed slips in memory.
-// TODO: connect the `station` sync client, the SQLite outbox and the
-// `hardware` printer once they are merged, and drop the `--demo` guard.
+//! `operator run --demo`: the console on sample tickets served by
+//! [`MemoryBackend`], with printed slips kept in memory. The real parts are
+//! built by [`crate::setup`].
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,20 +15,14 @@ use uuid::Uuid;
 use crate::app::{Console, Deps, Settings};
 use crate::backend::memory::MemoryBackend;
 use crate::backend::QueuedTicket;
-use crate::chip::NoMrzInterpreter;
+use crate::chip::DomainMrz;
 use crate::config::Config;
 use crate::outbox::MemoryOutbox;
 use crate::printer::RecordingPrinter;
 use crate::qr::NoQrVerifier;
 
-/// Loads `config_path` and runs the console until its window closes.
-pub fn run(config_path: &Path, demo: bool) -> anyhow::Result<()> {
-    let config = Config::load(config_path)?;
-    if !demo {
-        anyhow::bail!(
-            "the console cannot reach the sync server yet: its client is not built into this version; run `operator run --demo` to try the console on sample tickets"
-        );
-    }
+/// Runs the demo console for `config` until its window closes.
+pub fn run(config: &Config) -> anyhow::Result<()> {
     tracing::warn!(printer = %config.printer_uri, "demo mode: sample tickets, slips are not printed");
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -44,12 +34,12 @@ pub fn run(config_path: &Path, demo: bool) -> anyhow::Result<()> {
         backend: Arc::new(backend),
         printer: Arc::new(RecordingPrinter::default()),
         qr: Arc::new(NoQrVerifier),
-        mrz: Arc::new(NoMrzInterpreter),
+        mrz: Arc::new(DomainMrz),
         outbox: Arc::new(MemoryOutbox::default()),
         clock,
         settings: Settings {
             default_window: Some(config.window),
-            services: config.services,
+            services: config.services.clone(),
             idle_lock: SignedDuration::from_mins(i64::from(config.idle_lock_minutes)),
             time_zone: TimeZone::system(),
             poll_wait: Duration::from_secs(25),

@@ -6,7 +6,9 @@
 //! - [`controllers`]: one module per screen, each with a `setup` function;
 //! - [`backend`], [`printer`], [`qr`], [`chip`], [`outbox`]: the narrow seams
 //!   to the sync server, the slip printer, the ticket QR check, the chip data
-//!   interpretation and the local outbox, with in-crate implementations;
+//!   interpretation and the local outbox, each with its real implementation
+//!   and an in-memory one for the demo and the UI tests;
+//! - [`setup`]: builds the real parts from the configuration;
 //! - [`worker`]: the background thread that long-polls the queue and
 //!   delivers queued events;
 //! - [`config`] reads `/etc/okno/operator.toml`.
@@ -26,6 +28,7 @@ pub mod outbox;
 pub mod printer;
 pub mod qr;
 pub mod session;
+pub mod setup;
 pub mod worker;
 
 /// The Rust side of the Slint sources in `ui/operator/`.

@@ -32,7 +32,7 @@ fn main() -> anyhow::Result<()> {
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .init();
     match Cli::parse().command {
-        Command::Run { config, demo } => operator::demo::run(&config, demo),
+        Command::Run { config, demo } => operator::setup::run(&config, demo),
         Command::Provision(args) => Ok(station::cli::run_provision("operator", &args)?),
     }
 }

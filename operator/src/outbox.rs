@@ -1,21 +1,35 @@
-//! The console's seam to the station outbox: events recorded at this window
-//! and not yet acknowledged by the server, in the order they happened.
+//! The console's seam to its outbox: events recorded at this window and not
+//! yet acknowledged by the server, in the order they happened.
 //!
-//! The durable SQLite outbox belongs to the `station` crate. Until it is
-//! merged, [`MemoryOutbox`] keeps events in memory, so a crash of the
-//! console loses the undelivered ones.
+//! The durable outbox is the station's SQLite store, reached through
+//! [`crate::backend::station::StationLink`]; [`MemoryOutbox`] keeps events in
+//! memory for the demo and the UI tests, so a crash loses its undelivered
+//! events.
 
 use std::sync::{Mutex, PoisonError};
 
-use domain::sync::EventEnvelope;
+use domain::sync::{EventEnvelope, EventKind};
+use jiff::Timestamp;
 use uuid::Uuid;
+
+/// The event could not be saved; nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot save the event in the local outbox: {cause}")]
+pub struct OutboxError {
+    /// The store's error, which carries no personal data.
+    pub cause: String,
+}
 
 /// Events waiting for delivery. Ids are the idempotency keys the server
 /// deduplicates on, so delivering one twice stores it once.
 pub trait Outbox: Send + Sync {
-    fn enqueue(&self, event: &EventEnvelope);
+    /// Saves `kind` as a new event with a fresh UUIDv7 id, durably before
+    /// it returns, and gives back its envelope.
+    fn record(&self, kind: EventKind, at: Timestamp) -> Result<EventEnvelope, OutboxError>;
     /// Returns the undelivered events, oldest first.
     fn pending(&self) -> Vec<EventEnvelope>;
+    /// Notes that the server answered for event `id`. An outbox whose
+    /// backend records the answer itself (the station store) ignores it.
     fn mark_delivered(&self, id: Uuid);
 }
 
@@ -26,11 +40,17 @@ pub struct MemoryOutbox {
 }
 
 impl Outbox for MemoryOutbox {
-    fn enqueue(&self, event: &EventEnvelope) {
+    fn record(&self, kind: EventKind, at: Timestamp) -> Result<EventEnvelope, OutboxError> {
+        let event = EventEnvelope {
+            id: Uuid::now_v7(),
+            occurred_at: at,
+            kind,
+        };
         self.events
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(event.clone());
+        Ok(event)
     }
 
     fn pending(&self) -> Vec<EventEnvelope> {

@@ -172,8 +172,9 @@ fn confirm_needs_passport_check_then_prints_code() {
         [Slip::Confirmation(CodeSlip {
             ticket: "П-007".to_owned(),
             window: 3,
+            operator: support::LOGIN.to_owned(),
             code: "7KQ2MX".to_owned(),
-            expires: "07.12.2026 12:00".to_owned(),
+            expires_at: jiff::civil::date(2026, 12, 7).at(12, 0, 0, 0),
         })]
     );
     assert_eq!(
@@ -196,8 +197,9 @@ fn restore_access_prints_recovery_code() {
         [Slip::RecoveryCode(CodeSlip {
             ticket: "В-007".to_owned(),
             window: 3,
+            operator: support::LOGIN.to_owned(),
             code: "R8TW3P".to_owned(),
-            expires: "07.12.2026 12:00".to_owned(),
+            expires_at: jiff::civil::date(2026, 12, 7).at(12, 0, 0, 0),
         })]
     );
     assert_eq!(
@@ -248,7 +250,9 @@ fn reject_prints_reason_slip() {
         [Slip::Rejection {
             ticket: "П-007".to_owned(),
             window: 3,
+            operator: support::LOGIN.to_owned(),
             reason: reason.text(domain::Lang::Ru),
+            decided_at: jiff::civil::date(2026, 12, 4).at(12, 0, 0, 0),
         }]
     );
     assert!(reason.text(domain::Lang::Ru).contains("Иванович-Оглы"));

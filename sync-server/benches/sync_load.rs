@@ -264,9 +264,10 @@ fn main() {
         // the caller pushes one event at a time and records when it left.
         let epoch = Instant::now();
         let (wake_sender, mut wakes) = tokio::sync::mpsc::unbounded_channel::<(u64, Duration)>();
+        let mut board_tasks = Vec::new();
         for board in boards {
             let wake_sender = wake_sender.clone();
-            tokio::spawn(async move {
+            board_tasks.push(tokio::spawn(async move {
                 let mut cursor = cursor;
                 for _ in 0..CALLS * 4 {
                     let page = board.send("GET", &format!("/v1/sync/pull?cursor={cursor}&wait=10&limit=1000"), None).await;
@@ -279,7 +280,7 @@ fn main() {
                     }
                     cursor = page["next_cursor"].as_u64().unwrap();
                 }
-            });
+            }));
         }
         drop(wake_sender);
         let mut call_sent = Vec::new();
@@ -302,6 +303,11 @@ fn main() {
             }
         }
         wake_latencies.sort();
+        // The boards are still long-polling; stop them before the server
+        // goes, so no pull is cut off mid-answer.
+        for task in &board_tasks {
+            task.abort();
+        }
 
         println!("sync-server load benchmark ({durability} durability)");
         println!("devices: {devices}, batches per device: {batches}, events per batch: {BATCH}");

@@ -1,5 +1,6 @@
 //! Device authentication: checks the HMAC signature defined in
-//! `domain::sync::auth`, the timestamp window and the nonce cache.
+//! `domain::sync::auth`, the timestamp window and the nonce cache, with
+//! device keys cached in memory until the next revocation.
 //!
 //! Every refusal is logged with the device id and the error code, never
 //! with the signature, the nonce or the key.
@@ -10,7 +11,7 @@
 //! clock runs behind is rejected only for that lag after a restart.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use axum::http::{HeaderMap, Method};
 use domain::sync::auth::{
@@ -20,7 +21,43 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::Device;
+use crate::store::{Device, DeviceCredentials, RevocationStamp};
+
+/// Device keys kept in memory, so a signed request costs no database read.
+///
+/// Valid only for the revocation stamp it was filled under: when any
+/// process revokes a device the stamp changes and the cache starts empty,
+/// so a revocation takes effect on the next request.
+#[derive(Default)]
+pub struct DeviceCache {
+    entries: RwLock<(RevocationStamp, HashMap<Uuid, DeviceCredentials>)>,
+}
+
+impl DeviceCache {
+    fn get(&self, id: Uuid, stamp: RevocationStamp) -> Option<DeviceCredentials> {
+        let entries = self
+            .entries
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if entries.0 != stamp {
+            return None;
+        }
+        entries.1.get(&id).cloned()
+    }
+
+    /// Stores credentials read from the database after `stamp` was taken.
+    fn insert(&self, stamp: RevocationStamp, credentials: DeviceCredentials) {
+        let mut entries = self
+            .entries
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if entries.0 != stamp {
+            entries.1.clear();
+            entries.0 = stamp;
+        }
+        entries.1.insert(credentials.device.id, credentials);
+    }
+}
 
 /// Nonces seen within the replay window, per device.
 #[derive(Default)]
@@ -125,9 +162,19 @@ pub async fn authenticate(
         ));
     }
 
-    let credentials = state
-        .run_store(move |store| store.device_credentials(device_id))
-        .await?;
+    let stamp = state.store.revocation_stamp();
+    let credentials = match state.devices.get(device_id, stamp) {
+        Some(cached) => Some(cached),
+        None => {
+            let loaded = state
+                .run_store(move |store| store.device_credentials(device_id))
+                .await?;
+            if let Some(loaded) = &loaded {
+                state.devices.insert(stamp, loaded.clone());
+            }
+            loaded
+        }
+    };
     let Some(credentials) = credentials else {
         return Err(refuse(
             Some(device_id),

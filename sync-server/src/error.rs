@@ -29,6 +29,8 @@ impl ApiError {
                 fields: Vec::new(),
                 current_state: None,
                 locked_until: None,
+                retry_at: None,
+                attempts_left: None,
             }),
         }
     }
@@ -49,6 +51,17 @@ impl ApiError {
 
     pub fn with_locked_until(mut self, until: Timestamp) -> Self {
         self.body.locked_until = Some(until);
+        self
+    }
+
+    /// Adds when the same request may succeed, for refusals by a limit.
+    pub fn with_retry_at(mut self, at: Timestamp) -> Self {
+        self.body.retry_at = Some(at);
+        self
+    }
+
+    pub fn with_attempts_left(mut self, attempts_left: u8) -> Self {
+        self.body.attempts_left = Some(attempts_left);
         self
     }
 

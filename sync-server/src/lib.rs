@@ -8,14 +8,18 @@
 //! - [`auth`]: device request verification (HMAC and replay window).
 //! - [`serve`]: listener, optional TLS and the shutdown path.
 //! - [`cli`]: the `sync-server` command line (serve and administration).
+//! - [`contacts`]: one-time codes confirming a visitor's phone and e-mail,
+//!   with the SMTP and SMS gateways.
 //!
 //! Rules about states, ticket numbers and passwords come from `domain`;
 //! this crate stores and orders what those rules allow.
 
 pub mod auth;
 pub mod cli;
+pub mod contacts;
 pub mod error;
 pub mod metrics;
+pub mod roles;
 pub mod routes;
 pub mod secrets;
 pub mod serve;

@@ -1,6 +1,7 @@
 //! Prometheus text metrics: request counts and latencies by route, push
-//! batch sizes and lease grants. Labels are route templates, status codes
-//! and category codes only, never anything a visitor typed.
+//! batch and pull page sizes, lease grants and the ticket numbers each
+//! kiosk has left. Labels are route templates, status codes, category
+//! codes and device ids only, never anything a visitor typed.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -57,8 +58,11 @@ struct Inner {
     requests: BTreeMap<(String, String, u16), u64>,
     latency: BTreeMap<String, Histogram>,
     batch_sizes: Histogram,
+    pull_sizes: Histogram,
     leases_granted: BTreeMap<String, u64>,
     leases_exhausted: BTreeMap<String, u64>,
+    codes_redeemed: BTreeMap<&'static str, u64>,
+    contact_codes: BTreeMap<(&'static str, &'static str), u64>,
 }
 
 /// Counters shared by every handler.
@@ -94,6 +98,13 @@ impl Metrics {
             .observe(&BATCH_BUCKETS, events as f64);
     }
 
+    /// Counts one pull answer by the number of changes it carried.
+    pub fn observe_pull(&self, changes: usize) {
+        self.inner()
+            .pull_sizes
+            .observe(&BATCH_BUCKETS, changes as f64);
+    }
+
     pub fn lease_granted(&self, category: &str) {
         *self
             .inner()
@@ -107,6 +118,22 @@ impl Metrics {
             .inner()
             .leases_exhausted
             .entry(category.to_owned())
+            .or_default() += 1;
+    }
+
+    /// Counts one redemption attempt by outcome (`redeemed`, `unknown`,
+    /// `expired`, `used`).
+    pub fn code_redeemed(&self, outcome: &'static str) {
+        *self.inner().codes_redeemed.entry(outcome).or_default() += 1;
+    }
+
+    /// Counts one contact code event by contact kind and outcome
+    /// (`delivered`, `not_delivered`, `refused`, `verified`, `rejected`).
+    pub fn contact_code(&self, contact: &'static str, outcome: &'static str) {
+        *self
+            .inner()
+            .contact_codes
+            .entry((contact, outcome))
             .or_default() += 1;
     }
 
@@ -144,6 +171,12 @@ impl Metrics {
             .batch_sizes
             .render(&mut out, "okno_sync_push_batch_events", "", &BATCH_BUCKETS);
 
+        out.push_str("# HELP okno_sync_pull_page_changes Changes per pull answer.\n");
+        out.push_str("# TYPE okno_sync_pull_page_changes histogram\n");
+        inner
+            .pull_sizes
+            .render(&mut out, "okno_sync_pull_page_changes", "", &BATCH_BUCKETS);
+
         out.push_str(
             "# HELP okno_leases_granted_total Ticket number blocks granted, by category.\n",
         );
@@ -162,6 +195,47 @@ impl Metrics {
                 "okno_leases_exhausted_total{{category=\"{category}\"}} {count}"
             );
         }
+        out.push_str(
+            "# HELP okno_codes_redeemed_total Confirmation code redemptions, by outcome.\n",
+        );
+        out.push_str("# TYPE okno_codes_redeemed_total counter\n");
+        for (outcome, count) in &inner.codes_redeemed {
+            let _ = writeln!(
+                out,
+                "okno_codes_redeemed_total{{outcome=\"{outcome}\"}} {count}"
+            );
+        }
+        out.push_str("# HELP okno_contact_codes_total Contact confirmation codes, by contact kind and outcome.\n");
+        out.push_str("# TYPE okno_contact_codes_total counter\n");
+        for ((contact, outcome), count) in &inner.contact_codes {
+            let _ = writeln!(
+                out,
+                "okno_contact_codes_total{{contact=\"{contact}\",outcome=\"{outcome}\"}} {count}"
+            );
+        }
         out
+    }
+}
+
+/// Ticket numbers one kiosk can still issue today in one category.
+pub struct NumbersLeft {
+    pub device_id: uuid::Uuid,
+    pub category: String,
+    pub left: u32,
+}
+
+/// Renders the `okno_lease_numbers_left` gauge, computed from the store at
+/// scrape time so it survives restarts.
+pub fn render_numbers_left(out: &mut String, rows: &[NumbersLeft]) {
+    out.push_str(
+        "# HELP okno_lease_numbers_left Leased ticket numbers a kiosk has not issued yet today, by device and category.\n",
+    );
+    out.push_str("# TYPE okno_lease_numbers_left gauge\n");
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "okno_lease_numbers_left{{device=\"{}\",category=\"{}\"}} {}",
+            row.device_id, row.category, row.left
+        );
     }
 }

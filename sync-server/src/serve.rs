@@ -28,6 +28,8 @@ pub struct ServeOptions {
     pub shutdown_grace: Duration,
     /// PEM certificate chain and private key; plain HTTP when `None`.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// Contact confirmation settings; the endpoints answer 503 without them.
+    pub contacts_config: Option<PathBuf>,
 }
 
 /// Opens the database, serves until a shutdown signal and checkpoints.
@@ -39,7 +41,17 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         .context("opening the database panicked")?
         .with_context(|| format!("cannot use database {}", options.database.display()))?;
     let store: Arc<dyn Store> = Arc::new(store);
-    let state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), Limits::default());
+    let mut state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), Limits::default());
+    if let Some(path) = &options.contacts_config {
+        let config = crate::contacts::config::ContactsConfig::load(path)?;
+        let service = crate::contacts::ContactService::from_config(&config)?;
+        tracing::info!(
+            sms = service.sms.is_some(),
+            email = service.email.is_some(),
+            "contact confirmation codes enabled"
+        );
+        state = state.with_contacts(service);
+    }
 
     let listener = std::net::TcpListener::bind(options.listen).with_context(|| {
         format!(

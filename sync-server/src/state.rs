@@ -1,5 +1,6 @@
 //! Shared state of the HTTP handlers: the store, the clock, the change
-//! notifier that wakes long-polling pulls, the replay cache and metrics.
+//! notifier that wakes long-polling pulls, the replay cache, the device key
+//! cache and metrics.
 
 use std::sync::Arc;
 
@@ -7,7 +8,7 @@ use domain::clock::Clock;
 use jiff::SignedDuration;
 use tokio::sync::watch;
 
-use crate::auth::NonceCache;
+use crate::auth::{DeviceCache, NonceCache};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::store::{Store, StoreError};
@@ -52,7 +53,11 @@ pub struct AppState {
     /// The newest committed server sequence; pulls wait on changes to it.
     pub changes: Arc<watch::Sender<u64>>,
     pub nonces: Arc<NonceCache>,
+    /// Device keys by id, dropped whenever a device is revoked.
+    pub devices: Arc<DeviceCache>,
     pub metrics: Arc<Metrics>,
+    /// Contact confirmation codes; `None` answers 503 `contact.not_configured`.
+    pub contacts: Option<Arc<crate::contacts::ContactService>>,
     /// Unix second the state was built; older signed requests are refused.
     pub started_at: i64,
 }
@@ -68,8 +73,19 @@ impl AppState {
             limits: Arc::new(limits),
             changes: Arc::new(changes),
             nonces: Arc::new(NonceCache::default()),
+            devices: Arc::new(DeviceCache::default()),
             metrics: Arc::new(Metrics::default()),
+            contacts: None,
         }
+    }
+
+    /// Enables the contact confirmation endpoints; registration requests
+    /// then need confirmed contacts when the settings say so.
+    pub fn with_contacts(mut self, service: crate::contacts::ContactService) -> Self {
+        self.store
+            .require_confirmed_contacts(service.require_for_registration);
+        self.contacts = Some(Arc::new(service));
+        self
     }
 
     /// Runs a blocking store call on Tokio's blocking thread pool, so SQLite

@@ -7,6 +7,7 @@ use common::*;
 use domain::sync::DeviceRole;
 use serde_json::json;
 use sync_server::secrets;
+use sync_server::store::sqlite::{Durability, SqliteStore};
 use sync_server::store::Store;
 
 #[tokio::test]
@@ -152,9 +153,16 @@ async fn unknown_device_is_refused() {
 async fn revoked_device_is_refused() {
     let harness = Harness::new();
     let kiosk = harness.enroll(DeviceRole::Kiosk).await;
-    harness
-        .store
-        .revoke_device(kiosk.id, harness.now())
+    let before = harness
+        .signed(&kiosk, "GET", "/v1/sync/pull", None, None)
+        .await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.body);
+
+    // Revoked through a second store on the same file, as the CLI does from
+    // its own process, while the server holds the key in its cache.
+    let cli =
+        SqliteStore::open(&harness.dir.path().join("okno.sqlite3"), Durability::Full).unwrap();
+    cli.revoke_device(kiosk.id, "admin-cli", harness.now())
         .unwrap();
     let answer = harness
         .signed(&kiosk, "GET", "/v1/sync/pull", None, None)

@@ -352,7 +352,7 @@ async fn disabled_operator_cannot_log_in() {
     harness.add_operator("smirnov");
     harness
         .store
-        .set_operator_disabled("smirnov", true, harness.now())
+        .set_operator_disabled("smirnov", true, "admin-cli", harness.now())
         .unwrap();
     let body = json!({"login": "smirnov", "password": PASSWORD});
     let answer = harness

@@ -355,3 +355,56 @@ async fn kiosks_do_not_pull_visitor_data() {
     assert_eq!(kinds(&on_kiosk.body), vec!["ticket_issued"]);
     assert_eq!(on_kiosk.body["next_cursor"], 1);
 }
+
+#[tokio::test]
+async fn metrics_show_numbers_left_per_kiosk() {
+    let harness = Harness::new();
+    let kiosk = harness.enroll(DeviceRole::Kiosk).await;
+    let lease = harness.lease(&kiosk, "identity_confirmation", 5).await;
+    let lease_id = lease.body["lease_id"].as_str().unwrap().to_owned();
+    harness.lease(&kiosk, "other_services", 10).await;
+    let issued = harness
+        .push(
+            &kiosk,
+            vec![
+                ticket_issued(Uuid::now_v7(), "П-001", &lease_id),
+                ticket_issued(Uuid::now_v7(), "П-002", &lease_id),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
+    let page = harness
+        .signed(&kiosk, "GET", "/v1/sync/pull?cursor=0", None, None)
+        .await;
+    assert_eq!(page.body["changes"].as_array().unwrap().len(), 2);
+
+    let text = harness.metrics_text().await;
+    let id = kiosk.id;
+    assert!(
+        text.contains(&format!(
+            "okno_lease_numbers_left{{device=\"{id}\",category=\"identity_confirmation\"}} 3\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "okno_lease_numbers_left{{device=\"{id}\",category=\"other_services\"}} 10\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("okno_sync_pull_page_changes_bucket{le=\"10\"} 1\n"),
+        "{text}"
+    );
+
+    // Numbers of yesterday's leases cannot be issued today.
+    harness.clock.advance(jiff::SignedDuration::from_hours(24));
+    let text = harness.metrics_text().await;
+    assert!(
+        text.contains(&format!(
+            "okno_lease_numbers_left{{device=\"{id}\",category=\"identity_confirmation\"}} 0\n"
+        )),
+        "{text}"
+    );
+}

@@ -67,6 +67,10 @@ fn start(database: &Path) -> Server {
 }
 
 fn start_with(database: &Path, extra: &[&str]) -> Server {
+    start_with_env(database, extra, &[])
+}
+
+fn start_with_env(database: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(BINARY)
         .args(["--database"])
         .arg(database)
@@ -78,6 +82,7 @@ fn start_with(database: &Path, extra: &[&str]) -> Server {
             "5",
         ])
         .args(extra)
+        .envs(env.iter().copied())
         .env("RUST_LOG", "debug")
         .stderr(Stdio::piped())
         .spawn()
@@ -279,7 +284,10 @@ fn newer_schema_is_refused() {
     let (ok, _, stderr) = admin(&database, &["device", "list"], None);
     assert!(!ok);
     assert!(
-        stderr.contains("schema version is 99, newer than 1"),
+        stderr.contains(&format!(
+            "schema version is 99, newer than {}",
+            sync_server::store::sqlite::migrations::SCHEMA_VERSION
+        )),
         "{stderr}"
     );
 }
@@ -423,13 +431,14 @@ async fn serve_cli_login_and_sigterm() {
         hex::encode(&kiosk.secret),
         login["session"].as_str().unwrap().to_owned(),
     ];
+    // Whole values: a fragment such as "4509" also turns up by chance in
+    // the hex of request ids and hashes.
     let personal = [
         "Иванова",
         "Мария",
-        "4509",
-        "123456",
-        "112-233-445",
-        "+7912",
+        "4509 123456",
+        "112-233-445 95",
+        "+79123456789",
         "maria@",
     ];
     for line in &log {
@@ -450,7 +459,49 @@ async fn serve_cli_login_and_sigterm() {
     let (ok, report, stderr) = admin(&database, &["audit", "verify"], None);
     assert!(ok, "{stderr}");
     // center, 2 tokens, operator, 2 enrollments, revoke
-    assert_eq!(report, "audit log intact: 7 entries");
+    let newest: String = rusqlite::Connection::open(&database)
+        .unwrap()
+        .query_row("SELECT hash FROM audit_log WHERE seq = 7", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        report,
+        format!("audit log intact: 7 entries\nhead: 7 {newest}")
+    );
+}
+
+#[test]
+fn audit_verify_detects_removed_newest_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let (database, center) = setup(dir.path());
+    token(&database, &center, "kiosk");
+    token(&database, &center, "operator");
+    let head_file = dir.path().join("okno.sqlite3.audit-head");
+    let db = rusqlite::Connection::open(&database).unwrap();
+    let newest: String = db
+        .query_row("SELECT hash FROM audit_log WHERE seq = 3", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&head_file).unwrap(),
+        format!("3 {newest}\n")
+    );
+    let (ok, _, stderr) = admin(&database, &["audit", "verify"], None);
+    assert!(ok, "{stderr}");
+
+    db.execute("DELETE FROM audit_log WHERE seq = 3", [])
+        .unwrap();
+    let (ok, _, stderr) = admin(&database, &["audit", "verify"], None);
+    assert!(!ok);
+    assert!(
+        stderr.contains(
+            "журнал аудита повреждён на записи 3: newest entries removed: the log ends at 2, \
+             the audit head file names 3"
+        ),
+        "{stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -613,4 +664,114 @@ async fn serves_https_with_given_certificate() {
 
     let plain = reqwest::get(format!("http://{}/healthz", server.address)).await;
     assert!(plain.is_err() || !plain.unwrap().status().is_success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_sends_contact_codes_with_env_credentials() {
+    // An SMS gateway on loopback that records each request's headers and body.
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, String)>::new()));
+    let recorder = received.clone();
+    let gateway = axum::Router::new().route(
+        "/send",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            let recorder = recorder.clone();
+            async move {
+                let authorization = headers["authorization"].to_str().unwrap().to_owned();
+                recorder.lock().unwrap().push((authorization, body));
+                "accepted"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let gateway_address = listener.local_addr().unwrap();
+    let gateway_task = tokio::spawn(async move { axum::serve(listener, gateway).await.unwrap() });
+
+    let dir = tempfile::tempdir().unwrap();
+    let (database, center) = setup(dir.path());
+    let settings = dir.path().join("contacts.toml");
+    std::fs::write(
+        &settings,
+        format!(
+            r#"
+[sms]
+url = "http://{gateway_address}/send"
+body = '{{"to": "{{phone}}", "text": "{{text}}"}}'
+headers_env = {{ Authorization = "OKNO_TEST_SMS_AUTHORIZATION" }}
+"#
+        ),
+    )
+    .unwrap();
+    let kiosk_token = token(&database, &center, "kiosk");
+    const SMS_SECRET: &str = "Bearer env-only-sms-secret";
+    let settings_arg = settings.to_str().unwrap();
+    let server = start_with_env(
+        &database,
+        &["--contacts-config", settings_arg],
+        &[("OKNO_TEST_SMS_AUTHORIZATION", SMS_SECRET)],
+    );
+    let kiosk = Station::enroll(server.address, &kiosk_token, "Киоск 1").await;
+
+    let request = Uuid::now_v7();
+    let (status, sent) = kiosk
+        .send(
+            "POST",
+            "/v1/contacts/code",
+            Some(json!({"request_id": request, "contact": "phone", "value": "+79123456789"})),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{sent}");
+    let (authorization, body) = received.lock().unwrap()[0].clone();
+    assert_eq!(authorization, SMS_SECRET);
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["to"], "+79123456789");
+    let text = body["text"].as_str().unwrap();
+    let code: String = text.chars().filter(char::is_ascii_digit).take(6).collect();
+
+    let (status, verified) = kiosk
+        .send(
+            "POST",
+            "/v1/contacts/verify",
+            Some(json!({"request_id": request, "contact": "phone", "code": code})),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{verified}");
+    gateway_task.abort();
+
+    // Stop the server and read its whole log up to the last line.
+    let terminated = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut log = Vec::new();
+    while !log
+        .iter()
+        .any(|line: &String| line.contains("sync server stopped"))
+    {
+        let line = server
+            .log
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the server did not stop within 20 s of SIGTERM");
+        log.push(line);
+    }
+    assert!(
+        log.iter()
+            .any(|line| line.contains("contact code delivered")),
+        "{log:?}"
+    );
+    for line in &log {
+        for secret in [
+            SMS_SECRET,
+            "env-only-sms-secret",
+            "+79123456789",
+            code.as_str(),
+        ] {
+            assert!(!line.contains(secret), "{secret:?} reached the log: {line}");
+        }
+    }
 }

@@ -17,7 +17,7 @@ use domain::request::RequestKind;
 use domain::sync::{RequestSubmitted, VisitorData};
 use domain::ticket::{Priority, QueueEntry, ServiceCategory, TicketNumber, TicketState};
 use domain::Field;
-use hardware::printer::{ConfirmationSlip, Printer, QueueTicket, RejectionSlip};
+use hardware::printer::{Printer, QueueTicket};
 use jiff::tz::TimeZone;
 use kiosk::issue::{IssueError, IssuedTicket, TicketIssuer, VisitPurpose, VisitRequest};
 use operator::backend::memory::MemoryBackend;
@@ -95,6 +95,8 @@ fn visitor_data(request: &VisitRequest) -> Result<VisitorData, IssueError> {
             .map_err(|_| store_error(&format!("{field:?} is not ДД.ММ.ГГГГ")))
     };
     let division_code = required(Field::DivisionCode)?;
+    let passport_issuer =
+        value(Field::PassportIssuer).unwrap_or_else(|| format!("подразделение {division_code}"));
     Ok(VisitorData {
         surname: required(Field::Surname)?,
         given_name: required(Field::GivenName)?,
@@ -102,9 +104,7 @@ fn visitor_data(request: &VisitRequest) -> Result<VisitorData, IssueError> {
         birth_date: date(Field::BirthDate)?,
         passport_number: required(Field::PassportNumber)?,
         passport_issue_date: date(Field::PassportIssueDate)?,
-        // The kiosk does not ask for the issuing office; the division
-        // code names it.
-        passport_issuer: format!("подразделение {division_code}"),
+        passport_issuer,
         division_code,
         snils: required(Field::Snils)?,
         inn: value(Field::Inn),
@@ -178,64 +178,15 @@ impl TicketIssuer for BridgeIssuer {
     }
 }
 
-/// Prints the console's slips through `hardware::printer`.
-pub struct HardwareSlipPrinter {
-    pub printer: Printer,
-    pub center_name: String,
-    pub zone: TimeZone,
-    pub clock: Arc<dyn Clock>,
-}
-
-impl SlipPrinter for HardwareSlipPrinter {
-    fn print(&self, slip: &Slip) -> Result<(), PrinterFault> {
-        let profile = self.printer.profile();
-        let job = match slip {
-            Slip::Confirmation(code) | Slip::RecoveryCode(code) => {
-                let expires_at = jiff::civil::DateTime::strptime("%d.%m.%Y %H:%M", &code.expires)
-                    .map_err(|_| {
-                    PrinterFault::Other("the code's expiry is not readable".to_owned())
-                })?;
-                ConfirmationSlip {
-                    center_name: self.center_name.clone(),
-                    code: code.code.clone(),
-                    expires_at,
-                    window: code.window.to_string(),
-                    operator_number: code.window.to_string(),
-                }
-                .to_job(profile)
-            }
-            Slip::Rejection { window, reason, .. } => RejectionSlip {
-                center_name: self.center_name.clone(),
-                reason: reason.clone(),
-                next_step: None,
-                decided_at: self
-                    .clock
-                    .now()
-                    .to_zoned_datetime(self.zone.clone())
-                    .datetime(),
-                window: window.to_string(),
-                operator_number: window.to_string(),
-            }
-            .to_job(profile),
-        };
-        self.printer.print(&job).map(|_| ()).map_err(|err| {
-            match err.state().map(|state| state.to_string()) {
-                Some(state) => PrinterFault::Other(state),
-                None => PrinterFault::Offline,
-            }
-        })
-    }
-}
-
 /// Passes slips on to another printer and keeps the code of each code
 /// slip that printed, so a caller can read it back.
-pub struct TeePrinter<P> {
-    pub inner: P,
+pub struct TeePrinter {
+    pub inner: Arc<dyn SlipPrinter>,
     codes: std::sync::Mutex<Vec<String>>,
 }
 
-impl<P> TeePrinter<P> {
-    pub fn new(inner: P) -> Self {
+impl TeePrinter {
+    pub fn new(inner: Arc<dyn SlipPrinter>) -> Self {
         TeePrinter {
             inner,
             codes: std::sync::Mutex::new(Vec::new()),
@@ -251,7 +202,7 @@ impl<P> TeePrinter<P> {
     }
 }
 
-impl<P: SlipPrinter> SlipPrinter for TeePrinter<P> {
+impl SlipPrinter for TeePrinter {
     fn print(&self, slip: &Slip) -> Result<(), PrinterFault> {
         self.inner.print(slip)?;
         if let Slip::Confirmation(code) | Slip::RecoveryCode(code) = slip {

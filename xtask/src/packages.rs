@@ -23,6 +23,8 @@ const NEEDED: &[&str] = &[
     "zbar-tools",
     // The `openssl` tool makes throw-away TLS certificates for the server's HTTPS test.
     "openssl",
+    // A recording SMTP server for the sync server's contact code tests.
+    "python3-aiosmtpd",
 ];
 
 /// Installs missing packages when running as root; otherwise fails with the

@@ -86,3 +86,77 @@ fn personal_data_debug_is_redacted() {
         r#"LoginRequest { login: "ivanova", password: "<redacted>" }"#
     );
 }
+
+#[test]
+fn contact_code_bodies_exact_json() {
+    let request = Uuid::parse_str(ID).unwrap();
+    let asked: ContactCodeRequest = serde_json::from_str(&format!(
+        r#"{{"request_id":"{ID}","contact":"phone","value":"+79123456789"}}"#
+    ))
+    .unwrap();
+    assert_eq!(asked.contact, ContactKind::Phone);
+    assert!(!format!("{asked:?}").contains("+7912"));
+
+    let sent = ContactCodeSent {
+        request_id: request,
+        contact: ContactKind::Email,
+        expires_at: "2026-12-04T06:05:00Z".parse::<Timestamp>().unwrap(),
+        resend_at: "2026-12-04T06:01:00Z".parse::<Timestamp>().unwrap(),
+        attempts_left: 3,
+    };
+    assert_eq!(
+        serde_json::to_string(&sent).unwrap(),
+        format!(
+            r#"{{"request_id":"{ID}","contact":"email","expires_at":"2026-12-04T06:05:00Z","resend_at":"2026-12-04T06:01:00Z","attempts_left":3}}"#
+        )
+    );
+
+    let verify: ContactVerify = serde_json::from_str(&format!(
+        r#"{{"request_id":"{ID}","contact":"email","code":"123 456"}}"#
+    ))
+    .unwrap();
+    assert!(!format!("{verify:?}").contains("123"));
+    assert!(serde_json::from_str::<ContactResend>(&format!(
+        r#"{{"request_id":"{ID}","contact":"fax"}}"#
+    ))
+    .is_err());
+}
+
+#[test]
+fn limit_error_exact_json() {
+    let body = ErrorBody {
+        code: "contact.resend_too_early".into(),
+        message: "Код уже отправлен.".into(),
+        fields: Vec::new(),
+        current_state: None,
+        locked_until: None,
+        retry_at: Some("2026-12-04T06:01:00Z".parse::<Timestamp>().unwrap()),
+        attempts_left: None,
+    };
+    assert_eq!(
+        serde_json::to_string(&body).unwrap(),
+        r#"{"code":"contact.resend_too_early","message":"Код уже отправлен.","retry_at":"2026-12-04T06:01:00Z"}"#
+    );
+    // An older server's error without the new fields still parses.
+    let old: ErrorBody = serde_json::from_str(r#"{"code":"auth.revoked","message":"m"}"#).unwrap();
+    assert_eq!(old.retry_at, None);
+    assert_eq!(old.attempts_left, None);
+}
+
+#[test]
+fn code_redeem_exact_json() {
+    let redeemed = CodeRedeemed {
+        request_id: Uuid::parse_str(ID).unwrap(),
+        center_id: Uuid::parse_str(TICKET).unwrap(),
+        redeemed_at: "2026-12-04T06:00:00Z".parse::<Timestamp>().unwrap(),
+    };
+    assert_eq!(
+        serde_json::to_string(&redeemed).unwrap(),
+        format!(
+            r#"{{"request_id":"{ID}","center_id":"{TICKET}","redeemed_at":"2026-12-04T06:00:00Z"}}"#
+        )
+    );
+    let asked: CodeRedeemRequest =
+        serde_json::from_str(r#"{"code":"AC3H7X","snils":"112-233-445 95"}"#).unwrap();
+    assert_eq!(format!("{asked:?}"), "CodeRedeemRequest { <redacted> }");
+}

@@ -1,4 +1,5 @@
 //! The plain ticket's service category; choosing one issues the ticket.
+//! Every plain service queues in the center's «Другие услуги» category.
 
 use std::rc::Rc;
 
@@ -6,7 +7,7 @@ use slint::ComponentHandle;
 use ui::{CategoryAdapter, KioskWindow, TicketCategory};
 
 use super::Context;
-use crate::issue::{ServiceCategory, VisitPurpose, VisitRequest};
+use crate::issue::{IssueError, PlainService, VisitPurpose, VisitRequest};
 
 pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
     let weak = Rc::downgrade(context);
@@ -21,23 +22,39 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
             };
             context.session.borrow_mut().category = Some(category);
             let request = VisitRequest {
-                purpose: VisitPurpose::Ticket(service_category(category)),
+                purpose: VisitPurpose::Ticket(plain_service(category)),
                 values: Vec::new(),
                 chip_read: false,
+                chip: None,
             };
-            if let Err(err) = super::ticket::issue(&window, &context, request) {
-                // Nothing on this screen can help; the visitor starts over.
-                tracing::error!(cause = %err, "plain ticket not issued");
-                super::end_session(&window, &context);
+            match super::ticket::issue(&window, &context, request) {
+                Ok(()) => window.global::<CategoryAdapter>().set_no_numbers(false),
+                Err(IssueError::NoNumbers { category }) => {
+                    // The visitor may try again once the server leases more.
+                    tracing::warn!(
+                        category = category.code(),
+                        "plain ticket not issued: no numbers left"
+                    );
+                    window.global::<CategoryAdapter>().set_no_numbers(true);
+                }
+                Err(err) => {
+                    // Nothing on this screen can help; the visitor starts over.
+                    tracing::error!(cause = %err, "plain ticket not issued");
+                    super::end_session(&window, &context);
+                }
             }
         });
 }
 
-fn service_category(category: TicketCategory) -> ServiceCategory {
+fn plain_service(category: TicketCategory) -> PlainService {
     match category {
-        TicketCategory::Passport => ServiceCategory::Passport,
-        TicketCategory::Property => ServiceCategory::Property,
-        TicketCategory::Social => ServiceCategory::Social,
-        TicketCategory::Other => ServiceCategory::Other,
+        TicketCategory::Passport => PlainService::Passport,
+        TicketCategory::Property => PlainService::Property,
+        TicketCategory::Social => PlainService::Social,
+        TicketCategory::Other => PlainService::Other,
     }
+}
+
+pub(crate) fn wipe(window: &KioskWindow) {
+    window.global::<CategoryAdapter>().set_no_numbers(false);
 }

@@ -2,13 +2,14 @@
 //! passport number and date of birth, and shows what came back.
 
 use std::rc::Rc;
+use std::sync::PoisonError;
 
 use domain::Field;
 use slint::ComponentHandle;
 use ui::{ChipAdapter, ChipFailure, ChipState, KioskWindow, Page};
 
 use super::Context;
-use crate::chip::{ChipKeys, ChipReply};
+use crate::chip::{ChipKeys, ChipReply, ChipSlot};
 
 pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
     let adapter = window.global::<ChipAdapter>();
@@ -29,6 +30,10 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
                 birth_date: value(Field::BirthDate),
             }
         };
+        // A fresh slot per read, so a late answer to an earlier read never
+        // lands in this session.
+        let slot = ChipSlot::default();
+        *context.chip_slot.borrow_mut() = slot.clone();
         let adapter = window.global::<ChipAdapter>();
         adapter.set_state(ChipState::Reading);
         adapter.set_failure(ChipFailure::None);
@@ -36,7 +41,7 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
         context
             .services
             .chip
-            .read(keys, ChipReply::new(window.as_weak()));
+            .read(keys, ChipReply::new(window.as_weak(), slot));
     });
 
     let weak = Rc::downgrade(context);
@@ -50,7 +55,21 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
         }
         adapter.set_state(state);
         adapter.set_failure(failure);
-        context.session.borrow_mut().chip_read = state == ChipState::Success;
+        let success = state == ChipState::Success;
+        let result = if success {
+            context
+                .chip_slot
+                .borrow()
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take()
+        } else {
+            None
+        };
+        let mut session = context.session.borrow_mut();
+        session.chip_read = success;
+        session.chip = result;
+        drop(session);
         tracing::info!(outcome = ?failure, success = (state == ChipState::Success), "chip read finished");
     });
 
@@ -62,7 +81,10 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
         let Some(window) = context.window.upgrade() else {
             return;
         };
-        context.session.borrow_mut().chip_read = false;
+        let mut session = context.session.borrow_mut();
+        session.chip_read = false;
+        session.chip = None;
+        drop(session);
         window.global::<ChipAdapter>().set_state(ChipState::Ready);
         super::review::show(&window, &context);
     });
@@ -82,7 +104,10 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
 /// Opens the chip step, ready for a read.
 pub(crate) fn show(window: &KioskWindow, context: &Rc<Context>) {
     wipe(window);
-    context.session.borrow_mut().chip_read = false;
+    let mut session = context.session.borrow_mut();
+    session.chip_read = false;
+    session.chip = None;
+    drop(session);
     super::show_page(window, context, Page::Chip);
 }
 

@@ -90,9 +90,13 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
             session.active = 0;
             drop(session);
             refresh(&window, &context);
-        } else {
+        } else if context.services.chip.available() {
             drop(session);
             super::chip::show(&window, &context);
+        } else {
+            // No reader configured: no chip step to offer.
+            drop(session);
+            super::review::show(&window, &context);
         }
     });
 

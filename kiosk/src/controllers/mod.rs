@@ -19,6 +19,7 @@ mod consent;
 mod entry;
 mod idle;
 mod review;
+mod service;
 mod session;
 mod ticket;
 
@@ -32,6 +33,10 @@ pub(crate) struct Context {
     pub session: RefCell<Session>,
     pub idle: idle::IdleClock,
     pub ticket: ticket::ReturnClock,
+    /// Where the current chip read puts the chip's data.
+    pub chip_slot: RefCell<crate::chip::ChipSlot>,
+    /// The technician PIN typed so far in the service mode.
+    pub service_pin: RefCell<String>,
 }
 
 /// Wires every controller to `window`; the returned context must live as
@@ -43,6 +48,8 @@ pub(crate) fn setup(window: &KioskWindow, services: Services) -> Rc<Context> {
         session: RefCell::new(Session::default()),
         idle: idle::IdleClock::default(),
         ticket: ticket::ReturnClock::default(),
+        chip_slot: RefCell::default(),
+        service_pin: RefCell::default(),
     });
 
     session::setup(window, &context);
@@ -55,6 +62,7 @@ pub(crate) fn setup(window: &KioskWindow, services: Services) -> Rc<Context> {
     review::setup(window, &context);
     ticket::setup(window, &context);
     idle::setup(window, &context);
+    service::setup(window, &context);
     context
 }
 
@@ -74,12 +82,14 @@ pub(crate) fn show_page(window: &KioskWindow, context: &Rc<Context>, page: Page)
 pub(crate) fn end_session(window: &KioskWindow, context: &Rc<Context>) {
     context.session.borrow_mut().wipe();
     context.ticket.stop();
+    categories::wipe(window);
     consent::wipe(window);
     entry::wipe(window);
     chip::wipe(window);
     review::wipe(window);
     ticket::wipe(window);
     session::wipe(window);
+    service::wipe(window, context);
     show_page(window, context, Page::Attract);
     tracing::info!("session ended and wiped");
 }

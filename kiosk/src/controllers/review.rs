@@ -8,7 +8,7 @@ use ui::{ChipState, KioskWindow, Page, Purpose, ReviewAdapter, ReviewRow};
 
 use super::Context;
 use crate::fields::domain_field;
-use crate::issue::{VisitPurpose, VisitRequest};
+use crate::issue::{IssueError, VisitPurpose, VisitRequest};
 use crate::session::STEPS;
 
 pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
@@ -45,7 +45,9 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
             Ok(()) => {}
             Err(err) => {
                 tracing::error!(cause = %err, "request not issued");
-                window.global::<ReviewAdapter>().set_issue_failed(true);
+                let adapter = window.global::<ReviewAdapter>();
+                adapter.set_no_numbers(matches!(err, IssueError::NoNumbers { .. }));
+                adapter.set_issue_failed(true);
             }
         }
     });
@@ -71,6 +73,7 @@ pub(crate) fn show(window: &KioskWindow, context: &Rc<Context>) {
         ChipState::Ready
     });
     adapter.set_issue_failed(false);
+    adapter.set_no_numbers(false);
     drop(session);
     super::show_page(window, context, Page::Review);
 }
@@ -118,6 +121,7 @@ fn build_request(context: &Context) -> VisitRequest {
         purpose,
         values,
         chip_read: session.chip_read,
+        chip: session.chip.clone(),
     }
 }
 
@@ -126,4 +130,5 @@ pub(crate) fn wipe(window: &KioskWindow) {
     adapter.set_rows(ModelRc::default());
     adapter.set_chip(ChipState::Ready);
     adapter.set_issue_failed(false);
+    adapter.set_no_numbers(false);
 }

@@ -66,6 +66,7 @@ pub fn start() -> Harness {
         )),
         chip: chip.clone(),
         issuer: issuer.clone(),
+        service: None,
     };
     let kiosk = kiosk::init(services).expect("the kiosk window opens");
     kiosk
@@ -139,7 +140,11 @@ impl Harness {
     /// Types `text` on the on-screen keyboard, one key per character.
     pub fn type_keys(&self, text: &str) {
         for character in text.chars() {
-            self.key(&character.to_string());
+            if character == ' ' {
+                self.tap("Keyboard::space-key");
+            } else {
+                self.key(&character.to_string());
+            }
         }
     }
 
@@ -195,7 +200,7 @@ impl Harness {
     pub fn fill_valid_person(&self) {
         self.fill_step(&["иванова", "мария", "петровна"]);
         self.fill_step(&["07.03.1958"]);
-        self.fill_step(&["4510123456", "15.04.2003", "770-001"]);
+        self.fill_step(&["4510123456", "15.04.2003", "770-001", "отделом уфмс россии"]);
         self.fill_step(&["11223344595"]);
         self.fill_step(&["+79123456789", "maria.ivanova@mail.ru"]);
     }

@@ -96,6 +96,11 @@ fn log_in(state: &State, login: &str, password: &str, window_text: &str) {
             tracing::warn!("login failed: sync server unreachable");
             adapter.set_status(LoginStatus::Unreachable);
         }
+        Err(LoginError::Refused { message }) => {
+            tracing::info!("login refused by the server");
+            adapter.set_refusal(message.into());
+            adapter.set_status(LoginStatus::Refused);
+        }
     }
 }
 

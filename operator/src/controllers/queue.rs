@@ -237,10 +237,19 @@ fn record(state: &State, id: Uuid, action: TicketAction) -> bool {
             EventKind::TicketRedirected(TicketRedirected { ticket_id: id, to })
         }
     };
-    let event = delivery::envelope(state, kind);
-    tracing::info!(event_id = %event.id, action = %action.kind(), "ticket action");
+    let sent = match delivery::send(state, kind) {
+        Ok((event_id, sent)) => {
+            tracing::info!(event_id = %event_id, action = %action.kind(), "ticket action");
+            sent
+        }
+        Err(_) => {
+            notice(state, QueueNotice::Refused, delivery::NOT_SAVED);
+            render(state);
+            return false;
+        }
+    };
 
-    let recorded = match delivery::send(state, &event) {
+    let recorded = match sent {
         Sent::Delivered(_) => {
             apply_locally(state, id, action);
             notice(state, QueueNotice::Sent, "");

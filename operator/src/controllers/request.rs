@@ -87,6 +87,7 @@ fn scan(state: &State, text: &str) {
         Err(QrError::Malformed) => ScanStatus::Malformed,
         Err(QrError::Forged) => ScanStatus::Forged,
         Err(QrError::Expired) => ScanStatus::Expired,
+        Err(QrError::IssuedInFuture) => ScanStatus::IssuedInFuture,
     };
     tracing::warn!(?status, "ticket QR scan refused");
     adapter.set_scan(status);
@@ -170,6 +171,14 @@ fn window_number(state: &State) -> u16 {
         .map_or(0, |session| session.window.get())
 }
 
+fn operator_login(state: &State) -> String {
+    state
+        .session
+        .borrow()
+        .as_ref()
+        .map_or_else(String::new, |session| session.login.clone())
+}
+
 fn confirm(state: &State) {
     let Some((request_id, ticket_number, recovery)) =
         state.open_request.borrow().as_ref().map(|open| {
@@ -182,15 +191,17 @@ fn confirm(state: &State) {
     else {
         return;
     };
-    let event = delivery::envelope(
-        state,
-        EventKind::DecisionConfirm(DecisionConfirm { request_id }),
-    );
-    tracing::info!(event_id = %event.id, request_id = %request_id, "identity confirmed by the operator");
-    let sent = delivery::send(state, &event);
-
     let ui = state.ui();
     let adapter = ui.global::<RequestAdapter>();
+    let Ok((event_id, sent)) = delivery::send(
+        state,
+        EventKind::DecisionConfirm(DecisionConfirm { request_id }),
+    ) else {
+        adapter.set_decision_detail(delivery::NOT_SAVED.into());
+        adapter.set_decision(DecisionStatus::Refused);
+        return;
+    };
+    tracing::info!(event_id = %event_id, request_id = %request_id, "identity confirmed by the operator");
     match sent {
         Sent::Delivered(Accepted {
             issued: Some(issued),
@@ -215,7 +226,7 @@ fn confirm(state: &State) {
         }
         Sent::Queued => {
             state.awaited_codes.borrow_mut().insert(
-                event.id,
+                event_id,
                 AwaitedCode {
                     ticket_number,
                     window: window_number(state),
@@ -242,12 +253,9 @@ fn code_slip(
     let slip = CodeSlip {
         ticket: ticket.to_owned(),
         window,
+        operator: operator_login(state),
         code: issued.code.clone(),
-        expires: issued
-            .expires_at
-            .to_zoned_datetime(state.deps.settings.time_zone.clone())
-            .strftime("%d.%m.%Y %H:%M")
-            .to_string(),
+        expires_at: state.deps.settings.time_zone.to_datetime(issued.expires_at),
     };
     if recovery {
         Slip::RecoveryCode(slip)
@@ -301,20 +309,27 @@ fn reject(state: &State, index: i32, comment: &str) {
         }
     };
 
-    let event = delivery::envelope(
+    let sent = delivery::send(
         state,
         EventKind::DecisionReject(DecisionReject {
             request_id,
             reason: reason.clone(),
         }),
     );
-    tracing::info!(event_id = %event.id, request_id = %request_id, reason = code.code(), "request rejected by the operator");
+    let Ok((event_id, sent)) = sent else {
+        adapter.set_decision_detail(delivery::NOT_SAVED.into());
+        adapter.set_decision(DecisionStatus::Refused);
+        return;
+    };
+    tracing::info!(event_id = %event_id, request_id = %request_id, reason = code.code(), "request rejected by the operator");
     let slip = Slip::Rejection {
         ticket: ticket_number,
         window: window_number(state),
+        operator: operator_login(state),
         reason: reason.text(Lang::Ru),
+        decided_at: state.deps.settings.time_zone.to_datetime(state.now()),
     };
-    match delivery::send(state, &event) {
+    match sent {
         Sent::Delivered(_) => {
             adapter.set_decision(DecisionStatus::Rejected);
             print(state, slip);

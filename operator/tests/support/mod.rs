@@ -2,9 +2,10 @@
 //! in-process server stand-in, a recording printer, a manual clock, and
 //! helpers that drive the window by element id.
 //!
-//! The QR verifier and the MRZ interpreter here are table fakes: the real
-//! ones (`domain::ticket_qr`, `domain::mrz`) are not merged yet, so these
-//! tests check what the console does with each verdict, not the verdicts.
+//! The QR verifier and the MRZ interpreter here are table fakes, so these
+//! tests check what the console does with each verdict; the real ones are
+//! tested in `real_parts.rs` and, against a real server, in the `tests`
+//! package's `operator_*` tests.
 
 #![allow(dead_code)]
 

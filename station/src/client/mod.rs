@@ -41,6 +41,8 @@ pub enum ClientError {
         code: String,
         message: String,
         current_state: Option<String>,
+        /// End of an operator lockout, for `login.locked`.
+        locked_until: Option<jiff::Timestamp>,
     },
     /// The server answered something that is not the expected JSON.
     #[error("the sync server answered {status} with a body that is not the expected JSON; check that {server} is an Okno sync server of the same version")]
@@ -275,6 +277,7 @@ async fn decode<T: DeserializeOwned>(
             code: error.code,
             message: error.message,
             current_state: error.current_state,
+            locked_until: error.locked_until,
         }),
         Err(_) if status == StatusCode::NOT_FOUND || status.is_server_error() => {
             Err(ClientError::Server {
@@ -282,6 +285,7 @@ async fn decode<T: DeserializeOwned>(
                 code: format!("http.{}", status.as_u16()),
                 message: String::new(),
                 current_state: None,
+                locked_until: None,
             })
         }
         Err(_) => Err(undecodable()),

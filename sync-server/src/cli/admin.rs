@@ -7,10 +7,12 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use domain::clock::{Clock, SystemClock};
 use domain::sync::{DeviceRole, OperatorRole};
+use domain::FieldRule;
 use uuid::Uuid;
 
 use super::{
-    AuditCommand, CenterCommand, Command, DeviceCommand, OperatorCommand, OperatorRoleArg, RoleArg,
+    AuditCommand, CenterCommand, CodeCommand, Command, DeviceCommand, OperatorCommand,
+    OperatorRoleArg, PortalClientCommand, RoleArg,
 };
 use crate::secrets;
 use crate::store::sqlite::{Durability, SqliteStore};
@@ -88,12 +90,52 @@ pub fn run(database: &Path, command: Command) -> anyhow::Result<()> {
             }
         }
         Command::Device(DeviceCommand::Revoke { id }) => {
-            store.revoke_device(id, now)?;
+            store.revoke_device(id, "admin-cli", now)?;
             eprintln!("устройство {id} отозвано");
         }
         Command::Operator(command) => operator(&store, command, now)?,
+        Command::PortalClient(PortalClientCommand::Add { label }) => {
+            let label = label.trim();
+            if label.is_empty() || label.chars().count() > 100 {
+                bail!("название клиента портала должно содержать от 1 до 100 символов");
+            }
+            let token = secrets::random_token(32);
+            let client =
+                store.add_portal_client(label, &secrets::sha256_hex(token.as_bytes()), now)?;
+            eprintln!(
+                "Клиент портала {} добавлен. Токен показывается один раз; портал отправляет \
+                 его в заголовке Authorization: Bearer:",
+                client.id
+            );
+            println!("{token}");
+        }
+        Command::PortalClient(PortalClientCommand::Revoke { id }) => {
+            store.revoke_portal_client(id, now)?;
+            eprintln!("клиент портала {id} отозван");
+        }
+        Command::Code(CodeCommand::Redeem { snils }) => {
+            let snils = domain::snils::parse_snils(&snils)
+                .map_err(|err| anyhow::anyhow!("СНИЛС: {}", err.message(domain::Lang::Ru)))?;
+            let typed = super::password::read_line("Код подтверждения: ")?;
+            let code = domain::confirmation_code::ConfirmationCode::parse(&typed)
+                .map_err(|err| anyhow::anyhow!("код: {}", err.message(domain::Lang::Ru)))?;
+            let redeemed = store.redeem_code(
+                &secrets::sha256_hex(code.as_str().as_bytes()),
+                &snils.digits(),
+                "admin-cli",
+                now,
+            )?;
+            println!("{}", redeemed.request_id);
+        }
         Command::Audit(AuditCommand::Verify) => match store.verify_audit()? {
-            AuditReport::Intact { entries } => println!("audit log intact: {entries} entries"),
+            AuditReport::Intact { entries } => {
+                println!("audit log intact: {entries} entries");
+                // Printed so it can be copied to a log on another machine:
+                // a later verify against it catches a rewritten head file too.
+                if let Some(head) = store.audit_head()? {
+                    println!("head: {} {}", head.seq, head.hash);
+                }
+            }
             AuditReport::Broken { seq, reason } => {
                 bail!("журнал аудита повреждён на записи {seq}: {reason}")
             }
@@ -136,11 +178,11 @@ fn operator(
             println!("{id}");
         }
         OperatorCommand::Lock { login } => {
-            store.set_operator_disabled(&login, true, now)?;
+            store.set_operator_disabled(&login, true, "admin-cli", now)?;
             eprintln!("учётная запись «{login}» заблокирована");
         }
         OperatorCommand::Unlock { login } => {
-            store.set_operator_disabled(&login, false, now)?;
+            store.set_operator_disabled(&login, false, "admin-cli", now)?;
             eprintln!("учётная запись «{login}» разблокирована");
         }
         OperatorCommand::ResetPassword { login } => {

@@ -53,6 +53,34 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Manage the citizen portal's tokens for `POST /v1/codes/redeem`.
+    #[command(subcommand)]
+    PortalClient(PortalClientCommand),
+    /// Identity confirmation codes.
+    #[command(subcommand)]
+    Code(CodeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PortalClientCommand {
+    /// Add a portal client and print its bearer token once.
+    Add {
+        #[arg(long)]
+        label: String,
+    },
+    /// Revoke a portal client: its requests get 401 from now on.
+    Revoke { id: Uuid },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodeCommand {
+    /// Redeem a confirmation code by hand (when the portal is down and the
+    /// center confirms by phone); the code reads from stdin or a prompt.
+    Redeem {
+        /// СНИЛС of the person the code was issued to.
+        #[arg(long)]
+        snils: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +100,11 @@ pub struct ServeArgs {
     /// PEM private key of --tls-cert.
     #[arg(long, requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// TOML settings of contact confirmation codes (limits, SMTP, SMS
+    /// gateway; see contacts.example.toml). Without it the contact
+    /// endpoints answer 503 `contact.not_configured`.
+    #[arg(long, env = "OKNO_CONTACTS_CONFIG")]
+    pub contacts_config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -186,6 +219,7 @@ fn serve(database: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         durability: args.durability,
         shutdown_grace: std::time::Duration::from_secs(args.shutdown_grace_secs),
         tls: args.tls_cert.zip(args.tls_key),
+        contacts_config: args.contacts_config,
     }))
 }
 

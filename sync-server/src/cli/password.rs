@@ -30,3 +30,14 @@ pub fn read_new_password() -> anyhow::Result<String> {
     }
     Ok(password)
 }
+
+/// Reads one secret line (such as a confirmation code) without echo on a
+/// terminal, or from stdin in scripts, so it stays out of shell history.
+pub fn read_line(prompt: &str) -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        return Ok(rpassword::prompt_password(prompt)?);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}

@@ -6,7 +6,10 @@
 //! matched route, the metrics layer times the request, and the id is
 //! copied onto the response.
 
+mod admin;
 mod body;
+mod codes;
+mod contacts;
 mod enroll;
 mod health;
 mod leases;
@@ -40,6 +43,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/sync/pull"),
     ("post", "/v1/leases"),
     ("post", "/v1/operators/login"),
+    ("post", "/v1/operators/unlock"),
+    ("post", "/v1/operators/lock"),
+    ("post", "/v1/devices/revoke"),
+    ("post", "/v1/codes/redeem"),
+    ("post", "/v1/contacts/code"),
+    ("post", "/v1/contacts/resend"),
+    ("post", "/v1/contacts/verify"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
@@ -55,6 +65,13 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/sync/pull", get(sync::pull))
         .route("/v1/leases", post(leases::grant))
         .route("/v1/operators/login", post(operators::login))
+        .route("/v1/operators/unlock", post(admin::unlock))
+        .route("/v1/operators/lock", post(admin::lock))
+        .route("/v1/devices/revoke", post(admin::revoke_device))
+        .route("/v1/codes/redeem", post(codes::redeem))
+        .route("/v1/contacts/code", post(contacts::code))
+        .route("/v1/contacts/resend", post(contacts::resend))
+        .route("/v1/contacts/verify", post(contacts::verify))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

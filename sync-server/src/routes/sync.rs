@@ -39,7 +39,10 @@ pub(super) async fn signed(
 }
 
 /// Returns the operator session named by the `x-okno-session` header, if sent.
-async fn session(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
+pub(super) async fn session(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Session>, ApiError> {
     let Some(value) = headers.get(HEADER_SESSION) else {
         return Ok(None);
     };
@@ -207,12 +210,16 @@ pub async fn pull(
             })
             .await?;
         if !page.changes.is_empty() || query.wait == 0 {
+            state.metrics.observe_pull(page.changes.len());
             return Ok(Json(page));
         }
         match tokio::time::timeout_at(deadline, receiver.changed()).await {
             Ok(Ok(())) => continue,
             // Timed out, or the server is shutting down: return no changes.
-            _ => return Ok(Json(page)),
+            _ => {
+                state.metrics.observe_pull(0);
+                return Ok(Json(page));
+            }
         }
     }
 }

@@ -36,6 +36,14 @@ pub struct Device {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// Changes whenever a device is revoked, by any process; a cache of device
+/// keys is valid only while the stamp stays the same.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RevocationStamp {
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+}
+
 /// A device with the key it signs requests with.
 #[derive(Clone)]
 pub struct DeviceCredentials {
@@ -72,6 +80,69 @@ pub struct Session {
     pub center_id: Uuid,
     pub role: OperatorRole,
     pub expires_at: Timestamp,
+}
+
+/// A client of the citizen portal, allowed to redeem confirmation codes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortalClient {
+    pub id: Uuid,
+    pub label: String,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// Ticket numbers a kiosk holds in one category on the newest day it
+/// leased numbers for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseStock {
+    pub device_id: Uuid,
+    pub center_id: Uuid,
+    pub category: String,
+    pub day: Date,
+    /// Numbers granted that day.
+    pub granted: u32,
+    /// Tickets the kiosk issued from them.
+    pub issued: u32,
+}
+
+/// A request to send a contact code, checked by `Store::contact_issue`.
+#[derive(Debug, Clone)]
+pub struct ContactIssue {
+    pub request_id: Uuid,
+    pub contact: domain::sync::ContactKind,
+    /// The normalised phone or e-mail; `None` resends to the stored one.
+    pub value: Option<String>,
+    pub device_id: Uuid,
+    pub limits: crate::contacts::config::Limits,
+    pub policy: domain::one_time_code::OneTimeCodePolicy,
+}
+
+/// A code the store accepted to send; only its hash is stored.
+pub struct IssuedContactCode {
+    pub code: domain::one_time_code::OneTimeCode,
+    /// The phone or e-mail to send it to.
+    pub value: String,
+    pub state: domain::one_time_code::OneTimeCodeState,
+    /// Identifies this code for `Store::contact_discard`.
+    pub code_hash: String,
+}
+
+/// Why a contact code was not issued or not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactRefusal {
+    /// Too many codes went to this `scope` (`phone`, `email` or `device`).
+    RateLimited {
+        scope: &'static str,
+        retry_at: Timestamp,
+    },
+    /// The previous code to the same contact is younger than the resend delay.
+    ResendTooEarly { retry_at: Timestamp },
+    /// This contact is already confirmed for the request.
+    AlreadyVerified,
+    /// No code of this kiosk for this request and contact.
+    NoCode,
+    /// The domain rules refused the entered code.
+    Code(domain::one_time_code::OneTimeCodeError),
 }
 
 /// Result of checking the audit chain.
@@ -149,11 +220,21 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<Device, StoreError>;
 
+    /// Makes pushed registration requests need a phone (and e-mail, if
+    /// given) confirmed by a contact code under the request's id.
+    fn require_confirmed_contacts(&self, required: bool);
+
+    /// Returns the current revocation stamp. Cheap and safe to call on an
+    /// async thread (one `stat`), unlike every other method.
+    fn revocation_stamp(&self) -> RevocationStamp;
+
     fn device_credentials(&self, id: Uuid) -> Result<Option<DeviceCredentials>, StoreError>;
 
     fn list_devices(&self) -> Result<Vec<Device>, StoreError>;
 
-    fn revoke_device(&self, id: Uuid, now: Timestamp) -> Result<(), StoreError>;
+    /// Revokes a device; `actor` (`admin-cli` or an operator id) goes into
+    /// the audit entry.
+    fn revoke_device(&self, id: Uuid, actor: &str, now: Timestamp) -> Result<(), StoreError>;
 
     /// Applies a batch in one transaction and returns one ack per event.
     /// `session` is the operator on whose behalf a console pushes.
@@ -220,11 +301,12 @@ pub trait Store: Send + Sync + 'static {
     fn session(&self, session_hash: &str, now: Timestamp) -> Result<Option<Session>, StoreError>;
 
     /// Locks (`disabled = true`) or unlocks an account; unlocking also
-    /// clears a failed-login lockout.
+    /// clears a failed-login lockout. `actor` goes into the audit entry.
     fn set_operator_disabled(
         &self,
         login: &str,
         disabled: bool,
+        actor: &str,
         now: Timestamp,
     ) -> Result<(), StoreError>;
 
@@ -236,4 +318,65 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
 
     fn verify_audit(&self) -> Result<AuditReport, StoreError>;
+
+    /// Checks the limits and the resend delay, then stores a new code for
+    /// the request's contact and counts the send.
+    fn contact_issue(
+        &self,
+        issue: &ContactIssue,
+        now: Timestamp,
+    ) -> Result<Result<IssuedContactCode, ContactRefusal>, StoreError>;
+
+    /// Forgets a code whose delivery failed, so the visitor can ask again
+    /// at once; the send still counts for the rate limits.
+    fn contact_discard(
+        &self,
+        request_id: Uuid,
+        contact: domain::sync::ContactKind,
+        code_hash: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Checks an entered code with the domain rules and stores the attempt;
+    /// returns when the contact was confirmed.
+    fn contact_verify(
+        &self,
+        request_id: Uuid,
+        contact: domain::sync::ContactKind,
+        device_id: Uuid,
+        entered: &str,
+        now: Timestamp,
+    ) -> Result<Result<Timestamp, ContactRefusal>, StoreError>;
+
+    /// Returns the lease stock of every active kiosk, one row per kiosk and
+    /// category, for the newest day each holds numbers for.
+    fn lease_stock(&self) -> Result<Vec<LeaseStock>, StoreError>;
+
+    /// Stores a portal client by the hash of its bearer token.
+    fn add_portal_client(
+        &self,
+        label: &str,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<PortalClient, StoreError>;
+
+    /// Returns the client with `token_hash`, revoked or not.
+    fn portal_client(&self, token_hash: &str) -> Result<Option<PortalClient>, StoreError>;
+
+    fn revoke_portal_client(&self, id: Uuid, now: Timestamp) -> Result<(), StoreError>;
+
+    /// Marks the confirmation code with `code_hash` used, once. `snils` is
+    /// the digits of the person redeeming it; a code of another person's
+    /// request is `code.unknown`. `actor` goes into the audit entry.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Invalid`] with `code.unknown`, `code.expired` or
+    /// `code.used`; the route gives each its own status.
+    fn redeem_code(
+        &self,
+        code_hash: &str,
+        snils_digits: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<domain::sync::CodeRedeemed, StoreError>;
 }

@@ -126,13 +126,18 @@ impl Harness {
     }
 
     pub fn add_operator(&self, login: &str) {
+        self.add_staff(login, OperatorRole::Operator);
+    }
+
+    /// Adds an account with `role` and the shared test password.
+    pub fn add_staff(&self, login: &str, role: OperatorRole) {
         let hash = secrets::hash_password(PASSWORD).unwrap();
         self.store
             .add_operator(
                 &NewOperator {
                     center_id: self.center,
                     login: login.into(),
-                    role: OperatorRole::Operator,
+                    role,
                 },
                 &hash,
                 self.now(),
@@ -325,4 +330,89 @@ pub fn alert(number: u32) -> Value {
         "device_alert",
         json!({"code": "printer.paper_low", "detail": format!("alert {number}")}),
     )
+}
+
+impl Harness {
+    /// Runs a request through the whole confirmation: ticket called, the
+    /// request confirmed by `login`; returns `(request_id, code)`.
+    pub async fn confirmed_code(
+        &self,
+        kiosk: &TestDevice,
+        console: &TestDevice,
+        session: &str,
+    ) -> (Uuid, String) {
+        let (ticket, request) = self.submit_request(kiosk).await;
+        let called = self
+            .signed(
+                console,
+                "POST",
+                "/v1/sync/event",
+                Some(envelope(
+                    "ticket_called",
+                    json!({"ticket_id": ticket, "window": 2}),
+                )),
+                None,
+            )
+            .await;
+        assert_eq!(called.status, StatusCode::OK, "{}", called.body);
+        let confirmed = self
+            .signed(
+                console,
+                "POST",
+                "/v1/sync/event",
+                Some(envelope("decision_confirm", json!({"request_id": request}))),
+                Some(session),
+            )
+            .await;
+        assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+        (
+            request,
+            confirmed.body["issued"]["code"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        )
+    }
+
+    /// Adds a portal client the way `sync-server portal-client add` does;
+    /// returns `(client_id, bearer token)`.
+    pub fn portal_client(&self) -> (Uuid, String) {
+        let token = secrets::random_token(32);
+        let client = self
+            .store
+            .add_portal_client("Портал", &secrets::sha256_hex(token.as_bytes()), self.now())
+            .unwrap();
+        (client.id, token)
+    }
+
+    /// Sends `POST /v1/codes/redeem` with a bearer token.
+    pub async fn redeem(&self, token: Option<&str>, body: Value) -> Answer {
+        let mut builder = Request::builder()
+            .method("POST")
+            .uri("/v1/codes/redeem")
+            .header("content-type", "application/json");
+        if let Some(token) = token {
+            builder = builder.header("authorization", format!("Bearer {token}"));
+        }
+        self.send(
+            builder
+                .body(Body::from(serde_json::to_vec(&body).unwrap()))
+                .unwrap(),
+        )
+        .await
+    }
+}
+
+/// The СНИЛС of the visitor in [`request_submitted`].
+pub const VISITOR_SNILS: &str = "112-233-445 95";
+
+impl Harness {
+    /// Returns the `/metrics` text.
+    pub async fn metrics_text(&self) -> String {
+        let answer = self
+            .send(Request::get("/metrics").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(answer.status, StatusCode::OK);
+        answer.body.as_str().unwrap().to_owned()
+    }
 }

@@ -79,7 +79,8 @@ fn steps(
     outcome.report.done(
         "kiosk: registration",
         format!(
-            "10 fields accepted, phone typed as «8 …» shown as {PHONE_SHOWN}; ticket {}",
+            "{} fields accepted, phone typed as «8 …» shown as {PHONE_SHOWN}; ticket {}",
+            ticket.review.len(),
             ticket.number
         ),
     );

@@ -19,6 +19,8 @@ pub struct Visitor {
     pub passport_number: &'static str,
     pub passport_issue_date: &'static str,
     pub division_code: &'static str,
+    /// The office that issued the passport, as printed in it.
+    pub passport_issuer: &'static str,
     pub snils: &'static str,
     /// The personal ИНН, twelve digits, typed only where the kiosk has a field for it.
     pub inn: &'static str,
@@ -34,7 +36,7 @@ impl std::fmt::Debug for Visitor {
 }
 
 /// The values the review screen shows, in its row order.
-pub const SHOWN: [&str; 10] = [
+pub const SHOWN: [&str; 11] = [
     "Смирнова",
     "Анна",
     "Викторовна",
@@ -42,6 +44,7 @@ pub const SHOWN: [&str; 10] = [
     "4509 781234",
     "20.10.2004",
     "770-045",
+    "ОТДЕЛОМ УФМС РОССИИ",
     "146-815-297 86",
     "+7 912 345-67-89",
     "anna.smirnova@mail.ru",
@@ -61,6 +64,7 @@ impl Visitor {
             passport_number: "4509781234",
             passport_issue_date: "20.10.2004",
             division_code: "770-045",
+            passport_issuer: "отделом уфмс россии",
             snils: "14681529786",
             inn: "772512345622",
             phone: "8 912 345-67-89",
@@ -88,6 +92,7 @@ impl Visitor {
             FieldKind::PassportNumber => self.passport_number,
             FieldKind::PassportIssueDate => self.passport_issue_date,
             FieldKind::DivisionCode => self.division_code,
+            FieldKind::PassportIssuer => self.passport_issuer,
             FieldKind::Snils => self.snils,
             FieldKind::Phone => self.phone,
             FieldKind::Email => self.email,
@@ -106,6 +111,7 @@ impl Visitor {
             self.birth_date,
             self.passport_number,
             self.passport_issue_date,
+            self.passport_issuer,
             self.snils,
             self.inn,
             self.phone,
@@ -134,7 +140,7 @@ mod tests {
     fn visitor_values_pass_rules() {
         let visitor = Visitor::demo();
         let snils = domain::snils::parse_snils(visitor.snils).expect("valid СНИЛС");
-        assert_eq!(snils.to_string(), SHOWN[7]);
+        assert_eq!(snils.to_string(), SHOWN[8]);
         let phone = domain::phone::parse_mobile_phone(visitor.phone).expect("valid phone");
         assert_eq!(phone.to_string(), PHONE_SHOWN);
         domain::inn::parse_personal_inn(visitor.inn).expect("valid personal ИНН");

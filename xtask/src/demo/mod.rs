@@ -77,8 +77,6 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
         site::OPERATOR_LOGIN,
         site::WINDOW
     );
-    site.write_configs(&server)?;
-
     let rig = match chip::missing() {
         Some(reason) => {
             println!("Chip passport: NOT available, the demo runs without it: {reason}");
@@ -90,6 +88,8 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
             Some(rig)
         }
     };
+
+    site.write_configs(rig.is_some())?;
 
     let result = if options.headless {
         headless(&site, &password, rig.is_some(), &stop)
@@ -146,16 +146,10 @@ fn headless(site: &Site, password: &str, chip: bool, stop: &AtomicBool) -> Resul
     let mut children = Children::default();
     let mut command = Command::new(site.target.join("okno-demo"));
     command
-        .arg("--kiosk-printer")
-        .arg(format!(
-            "virtual://{}",
-            site.var.join("receipts/kiosk").display()
-        ))
-        .arg("--console-printer")
-        .arg(format!(
-            "virtual://{}",
-            site.var.join("receipts/operator").display()
-        ))
+        .arg("--kiosk-config")
+        .arg(site.config.join("kiosk.toml"))
+        .arg("--console-config")
+        .arg(site.config.join("operator.toml"))
         .args(["--operator-login", site::OPERATOR_LOGIN])
         .args(["--window", &site::WINDOW.to_string()])
         .args(["--chip", if chip { "read" } else { "skip" }])
@@ -194,13 +188,10 @@ fn headless(site: &Site, password: &str, chip: bool, stop: &AtomicBool) -> Resul
 /// closing.
 fn windows(site: &Site, children: &mut Children, stop: &AtomicBool) -> Result<()> {
     let mut kiosk = Command::new(site.target.join("kiosk"));
-    kiosk.arg("run");
-    if accepts(&site.target.join("kiosk"), &["run", "--help"], "--config") {
-        kiosk.arg("--config").arg(site.config.join("kiosk.toml"));
-    } else {
-        println!("Kiosk: this build has no --config yet; tickets stay in the kiosk's memory");
-    }
-    kiosk.env("RUST_LOG", "debug");
+    kiosk
+        .args(["run", "--config"])
+        .arg(site.config.join("kiosk.toml"))
+        .env("RUST_LOG", "debug");
     children.spawn("kiosk", kiosk, &site.logs.join("kiosk.log"))?;
 
     let mut console = Command::new(site.target.join("operator"));
@@ -236,12 +227,4 @@ fn windows(site: &Site, children: &mut Children, stop: &AtomicBool) -> Result<()
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-}
-
-/// Tells whether `binary ARGS` prints `word` (a flag in its help).
-fn accepts(binary: &Path, args: &[&str], word: &str) -> bool {
-    Command::new(binary)
-        .args(args)
-        .output()
-        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).contains(word))
 }

@@ -176,31 +176,38 @@ impl Site {
         .map(|_| ())
     }
 
-    /// Writes `config/kiosk.toml` and `config/operator.toml`.
-    pub fn write_configs(&self, server: &str) -> Result<()> {
-        let _ = server;
+    /// Writes `config/kiosk.toml` and `config/operator.toml`; the kiosk
+    /// gets a `[reader]` section only when the virtual chip runs.
+    pub fn write_configs(&self, chip_reader: bool) -> Result<()> {
+        let reader = if chip_reader {
+            "\n[reader]\ncontactless = \"Virtual PCD 00 00\"\n"
+        } else {
+            ""
+        };
         let kiosk = format!(
             "# Written by `cargo xtask demo`.\n\
              data_dir = {data:?}\n\
-             center_name = {CENTER_NAME:?}\n\n\
+             center_name = {CENTER_NAME:?}\n\
+             time_zone = \"Europe/Moscow\"\n\n\
              [printer]\n\
              uri = {uri:?}\n\
-             profile = \"generic-80\"\n\n\
-             [reader]\n\
-             contactless = \"Virtual PCD 00 00\"\n",
+             profile = \"generic-80\"\n{reader}",
             data = self.var.join("kiosk").display().to_string(),
             uri = format!("virtual://{}", self.var.join("receipts/kiosk").display()),
         );
         std::fs::write(self.config.join("kiosk.toml"), kiosk)?;
-        // TODO: add `data_dir` and `[printer] profile` once the console's
-        // configuration accepts them (it rejects unknown keys today).
         let operator = format!(
             "# Written by `cargo xtask demo`.\n\
              window = {WINDOW}\n\
              services = [\"identity_confirmation\", \"registration\", \"restore_access\", \"other_services\"]\n\
-             idle_lock_minutes = 30\n\n\
+             idle_lock_minutes = 30\n\
+             data_dir = {data:?}\n\
+             center_name = {CENTER_NAME:?}\n\
+             time_zone = \"Europe/Moscow\"\n\n\
              [printer]\n\
-             uri = {uri:?}\n",
+             uri = {uri:?}\n\
+             profile = \"generic-80\"\n",
+            data = self.var.join("operator").display().to_string(),
             uri = format!("virtual://{}", self.var.join("receipts/operator").display()),
         );
         std::fs::write(self.config.join("operator.toml"), operator)?;

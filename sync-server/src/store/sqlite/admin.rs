@@ -225,6 +225,7 @@ pub(crate) fn list_devices(conn: &Connection) -> Result<Vec<Device>, StoreError>
 pub(crate) fn revoke_device(
     conn: &mut Connection,
     id: Uuid,
+    actor: &str,
     now: Timestamp,
 ) -> Result<(), StoreError> {
     let tx = conn.transaction().map_err(backend)?;
@@ -243,7 +244,7 @@ pub(crate) fn revoke_device(
     audit::append(
         &tx,
         &AuditEntry {
-            actor: "admin-cli",
+            actor,
             action: "device.revoke",
             subject: &subject,
             detail: "",

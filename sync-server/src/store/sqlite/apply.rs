@@ -6,7 +6,7 @@
 
 use domain::account::AccountLevel;
 use domain::confirmation_code::{self, ConfirmationCode};
-use domain::request::{RequestAction, RequestState};
+use domain::request::{RequestAction, RequestKind, RequestState};
 use domain::sync::{DeviceRole, EventEnvelope, EventKind, IssuedCode};
 use domain::ticket::{TicketAction, TicketState};
 use domain::Lang;
@@ -51,18 +51,31 @@ fn rule(code: &str, message: impl Into<String>) -> Rejection {
     }
 }
 
+/// What a push is checked against besides the state machines.
+pub(crate) struct Rules<'a> {
+    /// The operator on whose behalf a console pushes.
+    pub session: Option<&'a Session>,
+    /// Registration requests need their phone (and e-mail, if given)
+    /// confirmed by a contact code first.
+    pub contacts_required: bool,
+}
+
 /// Applies `event` and returns the confirmation code it issued, if any.
 pub(crate) fn apply_event(
     conn: &Connection,
     device: &Device,
-    session: Option<&Session>,
+    rules: &Rules<'_>,
     event: &EventEnvelope,
     now: Timestamp,
 ) -> Result<Option<IssuedCode>, Rejection> {
+    let session = rules.session;
     check_role(device.role, &event.kind)?;
     match &event.kind {
         EventKind::RequestSubmitted(submitted) => {
             find_ticket(conn, device, submitted.ticket_id)?;
+            if rules.contacts_required && submitted.request_kind == RequestKind::Register {
+                check_contacts_confirmed(conn, submitted)?;
+            }
             let taken: Option<String> = conn
                 .query_row(
                     "SELECT id FROM requests WHERE id = ?1",
@@ -154,6 +167,47 @@ pub(crate) fn apply_event(
             Ok(None)
         }
     }
+}
+
+/// Checks that the request's phone, and e-mail if given, were confirmed
+/// with a contact code under this request id, for the same values.
+fn check_contacts_confirmed(
+    conn: &Connection,
+    submitted: &domain::sync::RequestSubmitted,
+) -> Result<(), Rejection> {
+    let visitor = &submitted.visitor;
+    let phone = domain::phone::parse_mobile_phone(&visitor.phone)
+        .map(|phone| phone.e164())
+        .ok();
+    let email = visitor.email.as_deref().map(|email| {
+        domain::email::parse_email(email)
+            .map(|email| email.as_str().to_owned())
+            .ok()
+    });
+    let mut needed = vec![("phone", phone, "номер телефона")];
+    if let Some(email) = email {
+        needed.push(("email", email, "адрес электронной почты"));
+    }
+    for (contact, value, name) in needed {
+        let confirmed: Option<String> = conn
+            .query_row(
+                "SELECT value FROM contact_codes
+                 WHERE request_id = ?1 AND contact = ?2 AND verified_at IS NOT NULL",
+                params![submitted.request_id.to_string(), contact],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if confirmed.is_none() || confirmed != value {
+            return Err(rule(
+                "request.contact_unconfirmed",
+                format!(
+                    "В заявлении на регистрацию {name} не подтверждён кодом. Подтвердите его \
+                     на киоске и отправьте заявление снова."
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn check_role(role: DeviceRole, kind: &EventKind) -> Result<(), Rejection> {

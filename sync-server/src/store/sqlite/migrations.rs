@@ -124,6 +124,40 @@ const MIGRATIONS: &[&str] = &[
         hash TEXT NOT NULL
     );
     "#,
+    // 2: clients of the citizen portal that redeem confirmation codes.
+    r#"
+    CREATE TABLE portal_clients (
+        id TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    "#,
+    // 3: finds the tickets issued from a lease, for the numbers-left gauge.
+    r#"
+    CREATE INDEX events_ticket_lease ON events(json_extract(body, '$.kind.data.lease_id'))
+        WHERE kind = 'ticket_issued';
+    "#,
+    // 4: one-time codes confirming a registration request's phone or e-mail,
+    // and the sends counted by the rate limits (keyed by hashes, not values).
+    r#"
+    CREATE TABLE contact_codes (
+        request_id TEXT NOT NULL,
+        contact TEXT NOT NULL,
+        value TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        code_hash TEXT NOT NULL,
+        state TEXT NOT NULL,
+        verified_at TEXT,
+        PRIMARY KEY (request_id, contact)
+    );
+    CREATE TABLE contact_sends (
+        at INTEGER NOT NULL,
+        key TEXT NOT NULL
+    );
+    CREATE INDEX contact_sends_key ON contact_sends(key, at);
+    "#,
 ];
 
 /// The schema version this binary writes.

@@ -3,17 +3,23 @@
 //!
 //! N.B. One writer connection serializes every write, which SQLite does
 //! anyway; concurrent pushes share a commit (see `sync::push_group`).
-//! Device lookups and pulls use a second connection.
+//! Reads that need no transaction (devices, sessions, operators, centers,
+//! pulls, audit checks) use a second connection.
 
 mod admin;
 mod apply;
 mod audit;
 mod codec;
+mod codes;
+mod contacts;
 pub mod migrations;
 mod operators;
+mod revocations;
 mod sync;
 
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use domain::sync::{DeviceRole, EventAck, EventEnvelope, LeaseGrant, PullPage};
@@ -24,9 +30,12 @@ use rusqlite::Connection;
 use uuid::Uuid;
 
 use crate::store::{
-    AuditReport, Center, Device, DeviceCredentials, NewOperator, Operator, Session, StoreError,
+    AuditReport, Center, Device, DeviceCredentials, NewOperator, Operator, PortalClient,
+    RevocationStamp, Session, StoreError,
 };
 use migrations::backend;
+
+pub use audit::AuditHead;
 
 /// Commit durability, set as SQLite's `PRAGMA synchronous`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -47,6 +56,57 @@ pub struct SqliteStore {
     reader: Mutex<Connection>,
     /// Pushes waiting for the next group commit (see `sync::push_group`).
     pending: Mutex<Vec<sync::PushJob>>,
+    /// Changes whenever any process revokes a device (see [`revocations`]).
+    revocations: revocations::Marker,
+    /// The audit head file next to the database (see `audit::HeadFile`).
+    head: audit::HeadFile,
+    /// Registration requests need confirmed contacts; set when the server
+    /// sends contact codes.
+    contacts_required: std::sync::atomic::AtomicBool,
+    /// Sequence of the newest audit entry written to the head file.
+    head_seq: AtomicU64,
+}
+
+/// The writer connection; releasing it writes a new audit head to the
+/// head file when the work done under it appended audit entries.
+pub(crate) struct Writer<'a> {
+    conn: MutexGuard<'a, Connection>,
+    store: &'a SqliteStore,
+}
+
+impl Deref for Writer<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl DerefMut for Writer<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        // Runs after the caller's transaction committed or rolled back, so
+        // the file never names an entry that is not stored.
+        let written = self.store.head_seq.load(Ordering::Relaxed);
+        match audit::head(&self.conn) {
+            Ok(Some(head)) if head.seq > written => match self.store.head.write(&head) {
+                Ok(()) => self.store.head_seq.store(head.seq, Ordering::Relaxed),
+                Err(err) => tracing::error!(
+                    path = %self.store.head.path().display(),
+                    seq = head.seq,
+                    error = %err,
+                    "cannot write the audit head file; audit verify cannot detect removal of the newest entries"
+                ),
+            },
+            Ok(_) => {}
+            Err(err) => tracing::error!(error = %err, "cannot read the audit head"),
+        }
+    }
 }
 
 impl SqliteStore {
@@ -86,10 +146,16 @@ impl SqliteStore {
         reader
             .busy_timeout(std::time::Duration::from_secs(5))
             .map_err(backend)?;
+        let head = audit::HeadFile::next_to(path);
+        let head_seq = head.read()?.map_or(0, |head| head.seq);
         Ok(SqliteStore {
             conn: Mutex::new(conn),
             reader: Mutex::new(reader),
             pending: Mutex::new(Vec::new()),
+            revocations: revocations::Marker::next_to(path),
+            head,
+            head_seq: AtomicU64::new(head_seq),
+            contacts_required: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -105,12 +171,24 @@ impl SqliteStore {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    fn conn(&self) -> Writer<'_> {
         // A panic while the lock was held left no transaction open (rusqlite
         // rolls back on drop), so the connection is still usable.
-        self.conn
+        let conn = self
+            .conn
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Writer { conn, store: self }
+    }
+
+    /// Returns the newest audit entry as stored in the database.
+    pub fn audit_head(&self) -> Result<Option<AuditHead>, StoreError> {
+        audit::head(&self.reader())
+    }
+
+    /// Returns the path of the audit head file kept next to the database.
+    pub fn audit_head_path(&self) -> &Path {
+        self.head.path()
     }
 }
 
@@ -132,7 +210,7 @@ impl crate::store::Store for SqliteStore {
     }
 
     fn center(&self, id: Uuid) -> Result<Option<Center>, StoreError> {
-        admin::center(&self.conn(), id)
+        admin::center(&self.reader(), id)
     }
 
     fn add_enroll_token(
@@ -163,16 +241,33 @@ impl crate::store::Store for SqliteStore {
         admin::enroll_device(&mut self.conn(), token_hash, label, secret, now)
     }
 
+    fn require_confirmed_contacts(&self, required: bool) {
+        self.contacts_required.store(required, Ordering::Relaxed);
+    }
+
+    fn revocation_stamp(&self) -> RevocationStamp {
+        self.revocations.stamp()
+    }
+
     fn device_credentials(&self, id: Uuid) -> Result<Option<DeviceCredentials>, StoreError> {
         admin::device_credentials(&self.reader(), id)
     }
 
     fn list_devices(&self) -> Result<Vec<Device>, StoreError> {
-        admin::list_devices(&self.conn())
+        admin::list_devices(&self.reader())
     }
 
-    fn revoke_device(&self, id: Uuid, now: Timestamp) -> Result<(), StoreError> {
-        admin::revoke_device(&mut self.conn(), id, now)
+    fn revoke_device(&self, id: Uuid, actor: &str, now: Timestamp) -> Result<(), StoreError> {
+        admin::revoke_device(&mut self.conn(), id, actor, now)?;
+        // After the commit: a server that reloads on the marker's change must
+        // read the revoked row.
+        self.revocations.record(id).map_err(|err| {
+            StoreError::Backend(format!(
+                "device {id} is revoked, but the revocation marker {} was not written, so a \
+                 running server may accept it until restarted: {err}",
+                self.revocations.path().display()
+            ))
+        })
     }
 
     fn push(
@@ -188,6 +283,7 @@ impl crate::store::Store for SqliteStore {
             session: session.cloned(),
             events: events.to_vec(),
             now,
+            contacts_required: self.contacts_required.load(Ordering::Relaxed),
             reply,
         });
 
@@ -237,7 +333,7 @@ impl crate::store::Store for SqliteStore {
     }
 
     fn operator_by_login(&self, login: &str) -> Result<Option<Operator>, StoreError> {
-        operators::operator_by_login(&self.conn(), login)
+        operators::operator_by_login(&self.reader(), login)
     }
 
     fn record_login_failure(
@@ -269,16 +365,17 @@ impl crate::store::Store for SqliteStore {
     }
 
     fn session(&self, session_hash: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
-        operators::session(&self.conn(), session_hash, now)
+        operators::session(&self.reader(), session_hash, now)
     }
 
     fn set_operator_disabled(
         &self,
         login: &str,
         disabled: bool,
+        actor: &str,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        operators::set_operator_disabled(&mut self.conn(), login, disabled, now)
+        operators::set_operator_disabled(&mut self.conn(), login, disabled, actor, now)
     }
 
     fn set_operator_password(
@@ -291,6 +388,74 @@ impl crate::store::Store for SqliteStore {
     }
 
     fn verify_audit(&self) -> Result<AuditReport, StoreError> {
-        audit::verify(&self.conn())
+        let head = self.head.read()?;
+        audit::verify(&self.reader(), head.as_ref())
+    }
+
+    fn add_portal_client(
+        &self,
+        label: &str,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<PortalClient, StoreError> {
+        codes::add_portal_client(&mut self.conn(), label, token_hash, now)
+    }
+
+    fn portal_client(&self, token_hash: &str) -> Result<Option<PortalClient>, StoreError> {
+        codes::portal_client(&self.reader(), token_hash)
+    }
+
+    fn revoke_portal_client(&self, id: Uuid, now: Timestamp) -> Result<(), StoreError> {
+        codes::revoke_portal_client(&mut self.conn(), id, now)
+    }
+
+    fn redeem_code(
+        &self,
+        code_hash: &str,
+        snils_digits: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<domain::sync::CodeRedeemed, StoreError> {
+        codes::redeem_code(&mut self.conn(), code_hash, snils_digits, actor, now)
+    }
+
+    fn lease_stock(&self) -> Result<Vec<crate::store::LeaseStock>, StoreError> {
+        sync::lease_stock(&self.reader())
+    }
+
+    fn contact_issue(
+        &self,
+        issue: &crate::store::ContactIssue,
+        now: Timestamp,
+    ) -> Result<Result<crate::store::IssuedContactCode, crate::store::ContactRefusal>, StoreError>
+    {
+        contacts::issue(&mut self.conn(), issue, now)
+    }
+
+    fn contact_discard(
+        &self,
+        request_id: Uuid,
+        contact: domain::sync::ContactKind,
+        code_hash: &str,
+    ) -> Result<(), StoreError> {
+        contacts::discard(&mut self.conn(), request_id, contact, code_hash)
+    }
+
+    fn contact_verify(
+        &self,
+        request_id: Uuid,
+        contact: domain::sync::ContactKind,
+        device_id: Uuid,
+        entered: &str,
+        now: Timestamp,
+    ) -> Result<Result<Timestamp, crate::store::ContactRefusal>, StoreError> {
+        contacts::verify(
+            &mut self.conn(),
+            request_id,
+            contact,
+            device_id,
+            entered,
+            now,
+        )
     }
 }

@@ -204,6 +204,7 @@ pub(crate) fn set_operator_disabled(
     conn: &mut Connection,
     login: &str,
     disabled: bool,
+    actor: &str,
     now: Timestamp,
 ) -> Result<(), StoreError> {
     let tx = conn.transaction().map_err(backend)?;
@@ -225,7 +226,7 @@ pub(crate) fn set_operator_disabled(
     audit::append(
         &tx,
         &AuditEntry {
-            actor: "admin-cli",
+            actor,
             action,
             subject: &id,
             detail: "",

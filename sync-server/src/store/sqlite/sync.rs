@@ -24,6 +24,8 @@ pub(crate) struct PushJob {
     pub session: Option<Session>,
     pub events: Vec<EventEnvelope>,
     pub now: Timestamp,
+    /// Registration requests need confirmed contacts (see `apply`).
+    pub contacts_required: bool,
     pub reply: std::sync::mpsc::Sender<Result<Vec<EventAck>, StoreError>>,
 }
 
@@ -38,8 +40,13 @@ pub(crate) fn push_group(conn: &mut Connection, jobs: Vec<PushJob>) {
         let mut tx = conn.transaction().map_err(backend)?;
         for job in &jobs {
             let mut acks = Vec::with_capacity(job.events.len());
+            let text = JobText {
+                center: job.device.center_id.to_string(),
+                device: job.device.id.to_string(),
+                now: job.now.to_string(),
+            };
             for event in &job.events {
-                let outcome = push_one(&mut tx, &job.device, job.session.as_ref(), event, job.now)?;
+                let outcome = push_one(&mut tx, job, &text, event)?;
                 acks.push(EventAck {
                     id: event.id,
                     outcome,
@@ -67,13 +74,29 @@ pub(crate) fn push_group(conn: &mut Connection, jobs: Vec<PushJob>) {
     }
 }
 
+/// The job's columns as stored, formatted once per push instead of once
+/// per event.
+struct JobText {
+    center: String,
+    device: String,
+    now: String,
+}
+
+/// Runs a cached statement that returns no rows, such as `SAVEPOINT event`.
+fn run(conn: &Connection, sql: &str) -> Result<(), StoreError> {
+    conn.prepare_cached(sql)
+        .and_then(|mut statement| statement.execute([]))
+        .map(drop)
+        .map_err(backend)
+}
+
 fn push_one(
     tx: &mut rusqlite::Transaction<'_>,
-    device: &crate::store::Device,
-    session: Option<&Session>,
+    job: &PushJob,
+    text: &JobText,
     event: &EventEnvelope,
-    now: Timestamp,
 ) -> Result<AckOutcome, StoreError> {
+    let (device, now) = (&job.device, job.now);
     let id_bytes = event.id.as_bytes().as_slice();
     // Statements on this path are cached: preparing them again for every
     // event cost more than running them.
@@ -96,28 +119,34 @@ fn push_one(
         });
     }
 
-    let savepoint = tx.savepoint().map_err(backend)?;
-    match apply_event(&savepoint, device, session, event, now) {
+    // A savepoint per event, so a rejected event is rolled back alone. The
+    // statements are prepared once: `Transaction::savepoint` parses its SQL
+    // on every call.
+    run(tx, "SAVEPOINT event")?;
+    let rules = super::apply::Rules {
+        session: job.session.as_ref(),
+        contacts_required: job.contacts_required,
+    };
+    match apply_event(tx, device, &rules, event, now) {
         Ok(issued) => {
-            savepoint
-                .prepare_cached(
-                    "INSERT INTO events (id, center_id, device_id, kind, body, issued, received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )
-                .and_then(|mut statement| {
-                    statement.execute(params![
-                        id_bytes,
-                        device.center_id.to_string(),
-                        device.id.to_string(),
-                        event.kind.name(),
-                        to_json(event),
-                        issued.as_ref().map(to_json),
-                        now.to_string()
-                    ])
-                })
-                .map_err(backend)?;
-            let seq = savepoint.last_insert_rowid() as u64;
-            savepoint.commit().map_err(backend)?;
+            tx.prepare_cached(
+                "INSERT INTO events (id, center_id, device_id, kind, body, issued, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut statement| {
+                statement.execute(params![
+                    id_bytes,
+                    text.center,
+                    text.device,
+                    event.kind.name(),
+                    to_json(event),
+                    issued.as_ref().map(to_json),
+                    text.now
+                ])
+            })
+            .map_err(backend)?;
+            let seq = tx.last_insert_rowid() as u64;
+            run(tx, "RELEASE event")?;
             Ok(AckOutcome::Applied { seq, issued })
         }
         Err(Rejection::Rule {
@@ -125,8 +154,8 @@ fn push_one(
             message,
             current_state,
         }) => {
-            // Dropping the savepoint without commit rolls back this event only.
-            drop(savepoint);
+            run(tx, "ROLLBACK TO event")?;
+            run(tx, "RELEASE event")?;
             tracing::info!(event_id = %event.id, kind = event.kind.name(), code = %code, "event rejected");
             Ok(AckOutcome::Rejected {
                 code,
@@ -134,6 +163,7 @@ fn push_one(
                 current_state,
             })
         }
+        // The caller drops the transaction, which rolls back the whole group.
         Err(Rejection::Store(err)) => Err(err),
     }
 }
@@ -255,4 +285,39 @@ pub(crate) fn grant_lease(
     .map_err(backend)?;
     tx.commit().map_err(backend)?;
     Ok(grant)
+}
+
+pub(crate) fn lease_stock(conn: &Connection) -> Result<Vec<crate::store::LeaseStock>, StoreError> {
+    // The tickets of a lease are found through the partial expression index
+    // `events_ticket_lease`, so the WHERE clause repeats it exactly.
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT l.device_id, l.center_id, l.category, l.day,
+                    SUM(l.last - l.first + 1),
+                    SUM((SELECT COUNT(*) FROM events e
+                         WHERE e.kind = 'ticket_issued'
+                           AND json_extract(e.body, '$.kind.data.lease_id') = l.id))
+             FROM leases l JOIN devices d ON d.id = l.device_id AND d.revoked_at IS NULL
+             WHERE l.day = (SELECT MAX(m.day) FROM leases m
+                            WHERE m.device_id = l.device_id AND m.category = l.category)
+             GROUP BY l.device_id, l.category
+             ORDER BY l.device_id, l.category",
+        )
+        .map_err(backend)?;
+    let rows = statement
+        .query_map([], |row| {
+            let day: String = row.get(3)?;
+            Ok(crate::store::LeaseStock {
+                device_id: parse_uuid(0, row.get(0)?)?,
+                center_id: parse_uuid(1, row.get(1)?)?,
+                category: row.get(2)?,
+                day: day
+                    .parse()
+                    .map_err(|_| super::codec::bad_value(3, "lease day"))?,
+                granted: row.get(4)?,
+                issued: row.get(5)?,
+            })
+        })
+        .map_err(backend)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(backend)
 }
