@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Result};
 use clap::Args;
-use domain::mrz::BacInput;
+use domain::mrz::{BacInput, Sex};
 use hardware::card::atr::Atr;
 use hardware::card::emrtd::face;
 use hardware::card::emrtd::passive;
@@ -126,7 +126,7 @@ pub fn run(args: &CardTestArgs) -> Result<()> {
         "  дата рождения / date of birth (YYMMDD): {}",
         mrz.birth_date
     );
-    println!("  пол / sex: {:?}", mrz.sex);
+    println!("  пол / sex: {}", sex_label(mrz.sex));
     println!(
         "  действителен до / date of expiry (YYMMDD): {}",
         mrz.expiry_date
@@ -195,5 +195,14 @@ fn wait_for_card(
             }
             _ => {}
         }
+    }
+}
+
+/// Returns the sex field as the technician reads it, Russian first.
+fn sex_label(sex: Sex) -> &'static str {
+    match sex {
+        Sex::Male => "мужской / male (M)",
+        Sex::Female => "женский / female (F)",
+        Sex::Unspecified => "не указан / unspecified (<)",
     }
 }

@@ -64,7 +64,7 @@ pub fn run(args: &PrinterTestArgs) -> anyhow::Result<()> {
     match printer.print(&job) {
         Ok(report) => {
             println!("Состояние до печати: {}", describe(&report.before));
-            println!("Отправлено: {document}, {} байт", report.bytes_sent);
+            println!("Отправлено: {document}, байт: {}", report.bytes_sent);
             println!("Состояние после печати: {}", describe(&report.after));
             if let Some(preview) = report.preview {
                 println!("Просмотр: {}", preview.display());

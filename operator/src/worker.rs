@@ -134,7 +134,7 @@ fn deliver_outbox(link: &Link) -> bool {
                 tracing::info!(event_id = %event.id, kind = event.kind.name(), "queued event delivered")
             }
             Err(error) => {
-                tracing::warn!(event_id = %event.id, kind = event.kind.name(), cause = %error, "queued event refused")
+                tracing::warn!(event_id = %event.id, kind = event.kind.name(), cause = %error, "queued event rejected")
             }
         }
         let event_id = event.id;

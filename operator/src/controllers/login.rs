@@ -84,11 +84,11 @@ fn log_in(state: &State, login: &str, password: &str, window_text: &str) {
             ui.invoke_focus_scanner();
         }
         Err(LoginError::WrongCredentials) => {
-            tracing::info!("login refused: wrong credentials");
+            tracing::info!("login rejected: wrong credentials");
             adapter.set_status(LoginStatus::WrongCredentials);
         }
         Err(LoginError::LockedOut { until }) => {
-            tracing::info!(%until, "login refused: operator locked out");
+            tracing::info!(%until, "login rejected: operator locked out");
             adapter.set_locked_until(state.local_time(until).into());
             adapter.set_status(LoginStatus::LockedOut);
         }
@@ -97,7 +97,7 @@ fn log_in(state: &State, login: &str, password: &str, window_text: &str) {
             adapter.set_status(LoginStatus::Unreachable);
         }
         Err(LoginError::Refused { message }) => {
-            tracing::info!("login refused by the server");
+            tracing::info!("login rejected by the server");
             adapter.set_refusal(message.into());
             adapter.set_status(LoginStatus::Refused);
         }
@@ -113,7 +113,7 @@ fn unlock(state: &State, password: &str) {
         .is_some_and(|session| session.password_matches(password));
     ui.global::<LockAdapter>().set_wrong_password(!matches);
     if !matches {
-        tracing::info!("unlock refused: wrong password");
+        tracing::info!("unlock rejected: wrong password");
         return;
     }
     if let Some(session) = state.session.borrow_mut().as_mut() {

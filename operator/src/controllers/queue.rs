@@ -218,7 +218,7 @@ fn apply_locally(state: &State, id: Uuid, action: TicketAction) {
 }
 
 /// Records the event for `action` on ticket `id` and shows the outcome.
-/// Returns false when the server refused it.
+/// Returns false when the server rejected it.
 fn record(state: &State, id: Uuid, action: TicketAction) -> bool {
     let kind = match action {
         TicketAction::Call { window } => EventKind::TicketCalled(TicketCalled {

@@ -89,7 +89,7 @@ fn scan(state: &State, text: &str) {
         Err(QrError::Expired) => ScanStatus::Expired,
         Err(QrError::IssuedInFuture) => ScanStatus::IssuedInFuture,
     };
-    tracing::warn!(?status, "ticket QR scan refused");
+    tracing::warn!(?status, "ticket QR scan rejected");
     adapter.set_scan(status);
 }
 

@@ -87,7 +87,7 @@ pub(super) async fn run(
                 note_failure(shared, &ids, &err);
                 shared.link_down(&err);
                 let delay = backoff.next_delay();
-                tracing::error!(cause = %err, retry_in_ms = delay.as_millis() as u64, "server refused the device");
+                tracing::error!(cause = %err, retry_in_ms = delay.as_millis() as u64, "server rejected the device");
                 if sleep_or_shutdown(delay, &mut shutdown).await {
                     return;
                 }
@@ -98,7 +98,7 @@ pub(super) async fn run(
                     // One event made the whole batch invalid; halve until it
                     // is alone, then mark it failed.
                     batch_size = (ids.len() / 2).max(1);
-                    tracing::warn!(cause = %err, next_batch = batch_size, "server refused a batch; narrowing it");
+                    tracing::warn!(cause = %err, next_batch = batch_size, "server rejected a batch; narrowing it");
                 } else {
                     let message = match &err {
                         ClientError::Server { message, .. } => message.clone(),
@@ -163,7 +163,7 @@ fn note_failure(shared: &Shared, ids: &[Uuid], err: &ClientError) {
 }
 
 fn fail_single(shared: &Shared, event_id: Uuid, code: &str, message: &str) {
-    tracing::warn!(event_id = %event_id, code, "server refused an event; kept as failed");
+    tracing::warn!(event_id = %event_id, code, "server rejected an event; kept as failed");
     match shared
         .store
         .fail_event(event_id, code, message, Timestamp::now())
