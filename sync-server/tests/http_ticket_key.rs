@@ -27,8 +27,11 @@ async fn enroll_body(harness: &Harness, token: &str) -> Value {
 
 fn device(body: &Value) -> TestDevice {
     TestDevice {
-        id: body["device_id"].as_str().unwrap().parse().unwrap(),
-        secret: hex::decode(body["secret"].as_str().unwrap()).unwrap(),
+        id: body["device_id"]
+            .as_str()
+            .and_then(|id| id.parse().ok())
+            .expect("device id"),
+        secret: hex::decode(body["secret"].as_str().expect("secret")).expect("hex secret"),
     }
 }
 
@@ -48,7 +51,7 @@ fn other_center_token(harness: &Harness) -> (Uuid, String) {
             },
             harness.now(),
         )
-        .unwrap();
+        .expect("second center");
     let token = secrets::random_token(20);
     harness
         .store
@@ -59,10 +62,10 @@ fn other_center_token(harness: &Harness) -> (Uuid, String) {
             harness
                 .now()
                 .checked_add(jiff::SignedDuration::from_hours(1))
-                .unwrap(),
+                .expect("an hour later"),
             harness.now(),
         )
-        .unwrap();
+        .expect("enrollment token");
     (center, token)
 }
 
