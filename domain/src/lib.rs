@@ -30,3 +30,4 @@ pub mod ticket_qr;
 pub use field::{Field, FieldError, FieldRule, Lang};
 pub mod mrz;
 pub mod passport_issuer;
+pub mod travel_passport;

@@ -11,15 +11,32 @@ use domain::sync::ChipResult;
 use slint::ComponentHandle;
 use ui::{ChipAdapter, ChipFailure, ChipState, KioskWindow};
 
-/// The typed values a chip's access keys are derived from.
+pub use crate::chip_pcsc::{PcscChipReader, DEFAULT_CARD_WAIT};
+
+/// The typed values a chip's access keys are derived from: the biometric
+/// passport's number and expiry date from the chip step's form, the date
+/// of birth from the entry steps.
 ///
 /// `Debug` leaves the values out: they are personal data.
 #[derive(Clone)]
 pub struct ChipKeys {
-    /// Passport series and number as typed, ten digits.
+    /// Biometric passport number as typed and checked, nine digits.
     pub document_number: String,
     /// Date of birth as typed, `ДД.ММ.ГГГГ`.
     pub birth_date: String,
+    /// The biometric passport's expiry date as typed, `ДД.ММ.ГГГГ`.
+    pub expiry_date: String,
+}
+
+impl ChipKeys {
+    /// Returns the Basic Access Control input, or `None` when a value does
+    /// not parse (the form checks them before a read starts).
+    pub fn bac_input(&self) -> Option<domain::mrz::BacInput> {
+        use domain::date::{parse_date, DateField};
+        let birth = parse_date(&self.birth_date, DateField::BirthDate).ok()?;
+        let expiry = parse_date(&self.expiry_date, DateField::PassportIssueDate).ok()?;
+        domain::travel_passport::bac_input(&self.document_number, birth, expiry).ok()
+    }
 }
 
 impl fmt::Debug for ChipKeys {
@@ -37,6 +54,10 @@ pub enum ChipOutcome {
     AccessDenied,
     DataMismatch,
     Failed,
+    /// The document left the reader during the read.
+    CardRemoved,
+    /// The reader disappeared or pcscd stopped.
+    ReaderGone,
 }
 
 /// Reads a passport chip.
@@ -81,6 +102,8 @@ impl ChipReply {
             ChipOutcome::AccessDenied => (ChipState::Failed, ChipFailure::AccessDenied),
             ChipOutcome::DataMismatch => (ChipState::Failed, ChipFailure::DataMismatch),
             ChipOutcome::Failed => (ChipState::Failed, ChipFailure::Other),
+            ChipOutcome::CardRemoved => (ChipState::Failed, ChipFailure::CardRemoved),
+            ChipOutcome::ReaderGone => (ChipState::Failed, ChipFailure::ReaderGone),
         };
 
         // `upgrade` succeeds only on the UI thread; from any other the

@@ -23,6 +23,10 @@ pub trait FieldCheck {
         input: &str,
         entered: &HashMap<Field, String>,
     ) -> Result<String, FieldError>;
+
+    /// Returns today's date in the center's time zone, for rules outside
+    /// the entry fields (the chip step's expiry date).
+    fn today(&self) -> Date;
 }
 
 /// The `domain` crate's rules, with today's date taken from a clock in the
@@ -39,13 +43,13 @@ impl DomainRules {
     pub fn new(clock: Arc<dyn Clock>, utc_offset: Offset) -> Self {
         DomainRules { clock, utc_offset }
     }
-
-    fn today(&self) -> Date {
-        self.utc_offset.to_datetime(self.clock.now()).date()
-    }
 }
 
 impl FieldCheck for DomainRules {
+    fn today(&self) -> Date {
+        self.utc_offset.to_datetime(self.clock.now()).date()
+    }
+
     fn check(
         &self,
         field: Field,

@@ -5,7 +5,9 @@
 //!   from running the event loop ([`Kiosk::run`]), so tests drive the same
 //!   window through Slint's testing backend.
 //! - [`fields`] is the seam to the `domain` field rules.
-//! - [`chip`] is the seam the card layer drives to read a passport chip.
+//! - [`chip`] is the seam the card layer drives to read a passport chip;
+//!   [`chip::PcscChipReader::new`]`(reader_name)` reads one on a real PC/SC
+//!   reader (BAC, DG1, DG2, passive authentication) off the UI thread.
 //! - [`issue`] is the seam that issues a ticket; [`station_issuer`]
 //!   implements it over the station store and the printer, and
 //!   [`issue::MemoryIssuer`] keeps requests in memory for UI tests.
@@ -22,6 +24,7 @@
 
 pub mod app;
 pub mod chip;
+mod chip_pcsc;
 pub mod config;
 mod controllers;
 pub mod fields;

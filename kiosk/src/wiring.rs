@@ -18,7 +18,7 @@ use station::sync::{SyncConfig, STORE_FILE};
 use station::{Credentials, Store, SyncHandle, SyncStatus};
 
 use crate::app::{Kiosk, Services};
-use crate::chip::{ChipReader, NoReader};
+use crate::chip::{ChipReader, NoReader, PcscChipReader};
 use crate::config::Config;
 use crate::fields::DomainRules;
 use crate::service::StationService;
@@ -123,9 +123,10 @@ impl StationKiosk {
             config.time_zone.clone(),
             Arc::clone(&options.clock),
         );
-        // TODO: read the chip on the configured reader once the entry steps
-        // collect the passport's expiry date, which BAC keys need.
-        let chip: Rc<dyn ChipReader> = Rc::new(NoReader);
+        let chip: Rc<dyn ChipReader> = match &config.contactless_reader {
+            Some(name) => Rc::new(PcscChipReader::new(name.clone())),
+            None => Rc::new(NoReader),
+        };
         let offset = config.time_zone.to_offset(options.clock.now());
         let services = Services {
             center_name: config.center_name.clone(),

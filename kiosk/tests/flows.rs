@@ -87,11 +87,13 @@ fn confirmation_reads_chip_and_allows_no_phone() {
     assert!(kiosk.fields().iter().all(|(_, value, _)| value.is_empty()));
     kiosk.tap("EntryPage::next");
 
+    kiosk.fill_chip_access("751234567", "01.02.2030");
     kiosk.tap("ChipPage::read");
     assert_eq!(kiosk.chip.reads.get(), 1);
     let keys = kiosk.chip.last_keys.borrow().clone().expect("keys sent");
-    assert_eq!(keys.document_number, "4510123456");
+    assert_eq!(keys.document_number, "751234567");
     assert_eq!(keys.birth_date, "05.11.1978");
+    assert_eq!(keys.expiry_date, "01.02.2030");
     assert_eq!(kiosk.text("ChipPage::status"), "Чип паспорта прочитан.");
     kiosk.tap("ChipPage::proceed");
 
@@ -128,6 +130,7 @@ fn chip_failure_shows_reason_and_allows_skip() {
     kiosk.begin("ChoosePage::restore-access");
     kiosk.fill_valid_person();
 
+    kiosk.fill_chip_access("751234567", "01.02.2030");
     kiosk.tap("ChipPage::read");
     assert_eq!(
         kiosk.text("ChipPage::status"),

@@ -119,6 +119,7 @@ fn render_all_screens(lang: &str) {
     kiosk.tap("EntryPage::next");
 
     capture(&kiosk, lang, "10-chip");
+    kiosk.fill_chip_access("751234567", "01.02.2030");
     kiosk.tap("ChipPage::read");
     capture(&kiosk, lang, "11-chip-failed");
     kiosk.tap("ChipPage::skip");

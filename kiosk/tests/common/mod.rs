@@ -188,6 +188,37 @@ impl Harness {
         self.tap("EntryPage::next");
     }
 
+    /// Returns each access field on the chip step as (label, value, message).
+    pub fn chip_fields(&self) -> Vec<(String, String, String)> {
+        self.all("AccessField::value-box")
+            .iter()
+            .map(|field| {
+                (
+                    field.accessible_label().unwrap_or_default().to_string(),
+                    field.accessible_value().unwrap_or_default().to_string(),
+                    field
+                        .accessible_description()
+                        .unwrap_or_default()
+                        .to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// Types the biometric passport's number and expiry date into the chip
+    /// step's form, clearing what was there.
+    pub fn fill_chip_access(&self, number: &str, expiry: &str) {
+        for (index, value) in [number, expiry].into_iter().enumerate() {
+            let field = self.all("AccessField::value-box")[index].clone();
+            self.tap_element(&field);
+            let typed = field.accessible_value().unwrap_or_default().chars().count();
+            for _ in 0..typed {
+                self.erase();
+            }
+            self.type_keys(value);
+        }
+    }
+
     /// Goes from the attract screen through consent to the first step.
     pub fn begin(&self, purpose_button: &str) {
         self.tap("AttractPage::start");

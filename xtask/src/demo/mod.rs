@@ -1,0 +1,230 @@
+//! `cargo xtask demo`: the main job on this machine, everything under
+//! `./var` of the checkout.
+//!
+//! 1. builds the binaries (sync server, kiosk, console, virtual chip, the
+//!    headless driver `okno-demo`);
+//! 2. starts over in `./var`: the previous run's files are removed, so a
+//!    rerun always begins with an empty server database;
+//! 3. starts `sync-server serve` on a free loopback port, adds a center,
+//!    enrolls a kiosk and a console with one-time tokens through their own
+//!    `provision` commands, and adds an operator whose password is made up
+//!    now and printed;
+//! 4. as root, starts pcscd with a virtual chip passport in a network
+//!    namespace; otherwise says what is missing and goes on without it;
+//! 5. with a display, opens the kiosk and console windows and waits for
+//!    Ctrl-C; headless (`--headless`, or no `DISPLAY`), runs the scripted
+//!    main job, writes screenshots and receipts and prints a summary.
+//!
+//! Ctrl-C (or SIGTERM) stops every child: SIGTERM to its process group,
+//! then SIGKILL after a bounded wait.
+
+mod children;
+mod chip;
+mod site;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use children::Children;
+use site::Site;
+
+/// Options of `cargo xtask demo`.
+struct Options {
+    headless: bool,
+}
+
+fn options(extra: &[String]) -> Result<Options> {
+    let mut headless = std::env::var_os("DISPLAY").is_none_or(|display| display.is_empty());
+    for arg in extra {
+        match arg.as_str() {
+            "--headless" => headless = true,
+            other => bail!("unknown option {other:?}; `cargo xtask demo [--headless]`"),
+        }
+    }
+    Ok(Options { headless })
+}
+
+/// Runs the demo; `root` is the checkout.
+pub fn run(root: &Path, extra: &[String]) -> Result<()> {
+    let options = options(extra)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .context("cannot install the Ctrl-C handler")?;
+
+    build(root)?;
+    let target = target_dir(root);
+    let site = Site::create(root.join("var"), &target)?;
+    let mut children = Children::default();
+
+    let server = site.start_server(&mut children)?;
+    println!(
+        "Sync server: {server} (log {})",
+        site.logs.join("server.log").display()
+    );
+    let center = site.add_center()?;
+    site.provision("kiosk", &server, &center)?;
+    site.provision("operator", &server, &center)?;
+    let password = site::demo_password()?;
+    site.add_operator(&center, site::OPERATOR_LOGIN, &password)?;
+    println!(
+        "Operator: login «{}», password «{password}» (made up for this run only), window {}",
+        site::OPERATOR_LOGIN,
+        site::WINDOW
+    );
+    let rig = match chip::missing() {
+        Some(reason) => {
+            println!("Chip passport: NOT available, the demo runs without it: {reason}");
+            None
+        }
+        None => {
+            let rig = chip::start(&chip::binary(&target), &site.logs)?;
+            println!("Chip passport: virtual chip on the reader «Virtual PCD 00 00»");
+            Some(rig)
+        }
+    };
+
+    site.write_configs(rig.is_some())?;
+
+    let result = if options.headless {
+        headless(&site, &password, rig.is_some(), &stop)
+    } else {
+        windows(&site, &mut children, &stop)
+    };
+    drop(rig);
+    children.stop_all();
+    println!("Files: {}", site.var.display());
+    println!("  receipts     {}", site.var.join("receipts").display());
+    println!("  screenshots  {}", site.var.join("screenshots").display());
+    println!("  logs         {}", site.logs.display());
+    println!("  server data  {}", site.database.display());
+    result
+}
+
+fn build(root: &Path) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    eprintln!("xtask: building the demo's binaries");
+    let status = Command::new(&cargo)
+        .current_dir(root)
+        .args([
+            "build",
+            "--locked",
+            "-p",
+            "sync-server",
+            "-p",
+            "kiosk",
+            "-p",
+            "operator",
+            "-p",
+            "hardware",
+            "-p",
+            "tests",
+            "--bins",
+        ])
+        .status()
+        .with_context(|| format!("failed to start `{cargo}`"))?;
+    if !status.success() {
+        bail!("building the demo's binaries failed ({status})");
+    }
+    Ok(())
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("debug")
+}
+
+/// Runs `okno-demo` and reports its exit status.
+fn headless(site: &Site, password: &str, chip: bool, stop: &AtomicBool) -> Result<()> {
+    let mut children = Children::default();
+    let mut command = Command::new(site.target.join("okno-demo"));
+    command
+        .arg("--kiosk-config")
+        .arg(site.config.join("kiosk.toml"))
+        .arg("--console-config")
+        .arg(site.config.join("operator.toml"))
+        .args(["--operator-login", site::OPERATOR_LOGIN])
+        .args(["--window", &site::WINDOW.to_string()])
+        .args(["--chip", if chip { "read" } else { "skip" }])
+        .arg("--screenshots")
+        .arg(site.var.join("screenshots"))
+        .arg("--result")
+        .arg(site.var.join("demo-result.txt"))
+        .env("OKNO_DEMO_PASSWORD", password)
+        .env("RUST_LOG", "debug");
+    let summary = site.var.join("demo-summary.txt");
+    children.spawn_split("okno-demo", command, &summary, &site.logs.join("demo.log"))?;
+    let deadline = Instant::now() + Duration::from_secs(300);
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            children.stop_all();
+            bail!("stopped by Ctrl-C");
+        }
+        if let Some((_, status)) = children.exited() {
+            print!("{}", std::fs::read_to_string(&summary).unwrap_or_default());
+            if !status.success() {
+                bail!(
+                    "the main job did not finish ({status}); see {}",
+                    site.logs.join("demo.log").display()
+                );
+            }
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("the main job took longer than 5 minutes; stopped");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Opens the kiosk and console windows and waits for Ctrl-C or a window
+/// closing.
+fn windows(site: &Site, children: &mut Children, stop: &AtomicBool) -> Result<()> {
+    let mut kiosk = Command::new(site.target.join("kiosk"));
+    kiosk
+        .args(["run", "--config"])
+        .arg(site.config.join("kiosk.toml"))
+        .env("RUST_LOG", "debug");
+    children.spawn("kiosk", kiosk, &site.logs.join("kiosk.log"))?;
+
+    let mut console = Command::new(site.target.join("operator"));
+    console
+        .args(["run", "--config"])
+        .arg(site.config.join("operator.toml"))
+        .env("RUST_LOG", "debug");
+    children.spawn("operator", console, &site.logs.join("operator.log"))?;
+    println!("Kiosk and console windows are open; press Ctrl-C to stop.");
+
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            println!("Stopping…");
+            return Ok(());
+        }
+        if let Some((name, status)) = children.exited() {
+            if name == "operator" && !status.success() {
+                println!(
+                    "Console: `operator run` refused this configuration (see {}); \
+                     opening it on sample tickets instead (login demo / demo)",
+                    site.logs.join("operator.log").display()
+                );
+                children.stop("operator");
+                let mut console = Command::new(site.target.join("operator"));
+                console
+                    .args(["run", "--demo", "--config"])
+                    .arg(site.config.join("operator.toml"));
+                children.spawn("operator", console, &site.logs.join("operator.log"))?;
+                continue;
+            }
+            println!("{name} ended ({status}); stopping the rest");
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
