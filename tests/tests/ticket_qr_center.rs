@@ -1,8 +1,8 @@
-//! One ticket QR key per center, end to end: a real `sync-server` process
-//! hands its key to a real kiosk station and a real console at enrollment;
-//! the ticket the kiosk prints (bytes decoded from a fake TCP printer) is
-//! scanned at the console and accepted, and a ticket signed with another
-//! center's key is refused. The printers are the only fakes.
+//! One ticket QR key per center, end to end. A real `sync-server` process
+//! hands its key to a real kiosk station and a real console at enrollment.
+//! The console accepts the ticket the kiosk prints (bytes decoded from a
+//! fake TCP printer) and rejects one signed with another center's key.
+//! The printers are the only fakes.
 
 mod kiosk_support;
 mod operator_support;
@@ -19,8 +19,8 @@ use station::Credentials;
 
 const FORGED: &str = "Этот QR-код выдан не нашим центром или изменён. Не обслуживайте по нему: попросите у посетителя печатный талон и позовите старшего смены.";
 
-/// The code the server gives a center: `MFC-` and the last eight hex
-/// digits of its id.
+/// Returns the code the server gives a center: `MFC-` and the last eight
+/// hex digits of its id.
 fn center_code(center: &str) -> String {
     let id: uuid::Uuid = center.parse().expect("a center id");
     format!("MFC-{}", &id.simple().to_string().to_uppercase()[24..])
