@@ -126,6 +126,31 @@ pub struct EnrollGrant {
     pub secret: String,
     pub center_id: Uuid,
     pub role: DeviceRole,
+    /// The center's ticket QR key and code. Absent from servers older than
+    /// the center-wide key; such a station asks `GET /v1/center/ticket-key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_qr: Option<TicketQrGrant>,
+}
+
+/// The key every kiosk of a center signs ticket QR payloads with and every
+/// console of the center checks them with, and the center code the payload
+/// carries. Body of `GET /v1/center/ticket-key`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketQrGrant {
+    /// Such as `MFC-0193A5C2`; see `domain::ticket_qr::CenterCode`.
+    pub center_code: String,
+    /// Hex-encoded 32-byte key.
+    pub key_hex: String,
+}
+
+impl std::fmt::Debug for TicketQrGrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TicketQrGrant")
+            .field("center_code", &self.center_code)
+            .field("key_hex", &"<redacted>")
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for EnrollGrant {
@@ -135,6 +160,7 @@ impl std::fmt::Debug for EnrollGrant {
             .field("secret", &"<redacted>")
             .field("center_id", &self.center_id)
             .field("role", &self.role)
+            .field("ticket_qr", &self.ticket_qr)
             .finish()
     }
 }

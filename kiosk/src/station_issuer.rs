@@ -21,10 +21,8 @@ use domain::ticket::ServiceCategory;
 use domain::ticket_qr::{CenterCode, TicketQr, TicketQrKey};
 use domain::{email, passport, passport_issuer, phone, snils, Field};
 use hardware::printer::{PrintError, Printer, PrinterState, QueueTicket, Status};
-use hmac::{Hmac, KeyInit, Mac};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use sha2::Sha256;
 use station::store::NewRequest;
 use station::{Credentials, Store, StoreError};
 use uuid::Uuid;
@@ -32,10 +30,6 @@ use uuid::Uuid;
 use crate::issue::{
     IssueError, IssuedTicket, TicketIssuer, VisitPurpose, VisitRequest, MINUTES_PER_TICKET,
 };
-
-/// The label the ticket QR key is derived under, so the same device secret
-/// never signs two kinds of data with one key.
-const QR_KEY_LABEL: &[u8] = b"okno ticket qr v1";
 
 /// Signs the QR payload printed on each ticket.
 #[derive(Debug, Clone)]
@@ -49,30 +43,19 @@ impl TicketSigner {
         TicketSigner { key, center }
     }
 
-    /// Derives the key from the device secret (HMAC-SHA256 of a fixed
-    /// label), so the server, which has the same secret, can verify a
-    /// ticket knowing only which device issued it. The center code is
-    /// `center` or, without one, `MFC-` and the first eight hex digits of
-    /// the center id.
-    ///
-    /// TODO: take a center-wide key from the server once it distributes
-    /// one, so an operator console can verify tickets offline.
+    /// Signs with the center's key and code from the credentials, the
+    /// key every console of the center checks tickets with. `center`
+    /// overrides the code printed in the payload (the kiosk's
+    /// `center_code` setting); the signature does not depend on which.
     pub fn from_credentials(
         credentials: &Credentials,
         center: Option<CenterCode>,
     ) -> Result<TicketSigner, station::credentials::CredentialsError> {
-        let secret = credentials.secret()?;
-        let mut mac = Hmac::<Sha256>::new_from_slice(&secret)
-            .expect("HMAC-SHA256 accepts keys of any length");
-        mac.update(QR_KEY_LABEL);
-        let derived = mac.finalize().into_bytes();
-        let key = TicketQrKey::new(&derived).expect("an HMAC-SHA256 output is 32 bytes");
-        let center = center.unwrap_or_else(|| {
-            let id = credentials.center_id.simple().to_string().to_uppercase();
-            CenterCode::new(&format!("MFC-{}", &id[..8]))
-                .expect("MFC- and eight hex digits form a valid center code")
-        });
-        Ok(TicketSigner { key, center })
+        let ticket_key = credentials.ticket_key()?;
+        Ok(TicketSigner {
+            key: ticket_key.key,
+            center: center.unwrap_or(ticket_key.center),
+        })
     }
 
     /// Returns the signed payload for the ticket `ticket_id` issued `at`.

@@ -49,6 +49,8 @@ pub enum OpenError {
         "Киоск не зарегистрирован или файл учётных данных недоступен: {0}. Выполните `kiosk provision --server URL --token TOKEN --data-dir DIR` (the kiosk is not provisioned)"
     )]
     Credentials(#[from] station::credentials::CredentialsError),
+    #[error("Нет ключа QR-кода талонов центра: {0} (the center's ticket QR key is missing)")]
+    TicketKey(station::ProvisionError),
     #[error("Не удалось открыть локальную базу {path}: {source}")]
     Store {
         path: PathBuf,
@@ -77,7 +79,13 @@ impl StationKiosk {
     /// the thread that runs the Slint event loop, after the platform is
     /// chosen (the testing backend in tests).
     pub fn open(config: &Config, options: Options) -> Result<StationKiosk, OpenError> {
-        let credentials = Credentials::load(&config.data_dir)?;
+        // Fetches the center's ticket QR key once for a kiosk enrolled
+        // before the server handed it out.
+        let credentials =
+            station::provision::complete_ticket_key(&config.data_dir).map_err(|err| match err {
+                station::ProvisionError::Credentials(err) => OpenError::Credentials(err),
+                other => OpenError::TicketKey(other),
+            })?;
         if credentials.role != DeviceRole::Kiosk {
             return Err(OpenError::WrongRole {
                 role: credentials.role.as_str(),

@@ -15,8 +15,10 @@
 //! center_name = "МФЦ района Арбат"
 //! # The center's time zone, for waiting times, slips and code expiry.
 //! time_zone = "Europe/Moscow"
-//! # A file holding the center's ticket QR key in hex (the kiosks sign the
-//! # tickets with it); without it, scanned tickets cannot be checked.
+//! # Optional, usually absent: a file holding a ticket QR key in hex that
+//! # replaces the center's key. Without it, scanned tickets are checked
+//! # with the key the sync server handed out at enrollment, the one the
+//! # center's kiosks sign with.
 //! ticket_qr_key_file = "/etc/okno/ticket-qr.key"
 //!
 //! [printer]
@@ -27,8 +29,8 @@
 //! profile = "generic-80"
 //! ```
 //!
-//! Enrollment with the sync server (`operator provision`) and its stored
-//! secret belong to the `station` crate.
+//! Enrollment with the sync server (`operator provision`), its stored
+//! secret and the center's ticket QR key belong to the `station` crate.
 
 use std::path::{Path, PathBuf};
 
@@ -61,6 +63,7 @@ pub struct Config {
     pub center_name: String,
     /// An IANA time zone name; `None` uses the system's.
     pub time_zone: Option<String>,
+    /// Replaces the center's ticket QR key from the credentials file.
     pub ticket_qr_key_file: Option<PathBuf>,
 }
 

@@ -1,6 +1,7 @@
 //! Building a console with its real parts from the configuration: the
 //! station link (sync server and SQLite outbox) in the data directory, the
-//! ESC/POS slip printer, the ticket QR check with the center's key and the
+//! ESC/POS slip printer, the ticket QR check with the center's key (from
+//! the credentials file, or `ticket_qr_key_file` when set) and the
 //! `domain::mrz` interpreter.
 //!
 //! `operator run` calls [`run`]; a scripted demo or an end-to-end test
@@ -21,7 +22,8 @@ use crate::backend::station::StationLink;
 use crate::chip::DomainMrz;
 use crate::config::Config;
 use crate::printer::EscPosPrinter;
-use crate::qr::{NoQrVerifier, QrVerifier, SignedQrVerifier};
+use crate::qr::{QrVerifier, SignedQrVerifier};
+use station::Credentials;
 
 /// A console's real parts, with handles a caller may want to inspect.
 pub struct RealParts {
@@ -65,12 +67,14 @@ pub fn real_parts(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Real
         .context("the [printer] section of the configuration cannot be used")?,
     );
     let qr: Arc<dyn QrVerifier> = match &config.ticket_qr_key_file {
-        Some(path) => Arc::new(SignedQrVerifier::from_key_file(path, time_zone.clone())?),
+        Some(path) => {
+            tracing::info!(path = %path.display(), "ticket QR key replaced by ticket_qr_key_file");
+            Arc::new(SignedQrVerifier::from_key_file(path, time_zone.clone())?)
+        }
         None => {
-            tracing::warn!(
-                "no ticket_qr_key_file in the configuration: scanned tickets cannot be checked"
-            );
-            Arc::new(NoQrVerifier)
+            // `StationLink::open` above fetched the key if the file lacked it.
+            let ticket_key = Credentials::load(&config.data_dir)?.ticket_key()?;
+            Arc::new(SignedQrVerifier::new(ticket_key.key, time_zone.clone()))
         }
     };
     let deps = Deps {

@@ -1,8 +1,11 @@
 //! The device's credentials file: the id, center, role and HMAC secret the
-//! server granted at enrollment, stored as JSON readable only by the
-//! station's user (mode 0600).
+//! server granted at enrollment, and the center's ticket QR key and code,
+//! stored as JSON readable only by the station's user (mode 0600).
 //!
-//! The secret never reaches a log line: `Debug` prints `<redacted>`, and no
+//! A file written before the server handed out the ticket QR key lacks it
+//! and still loads; `provision::complete_ticket_key` fetches it.
+//!
+//! The secrets never reach a log line: `Debug` prints `<redacted>`, and no
 //! error here quotes the file's content.
 
 use std::fs::{self, File, OpenOptions};
@@ -10,7 +13,8 @@ use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use domain::sync::DeviceRole;
+use domain::sync::{DeviceRole, TicketQrGrant};
+use domain::ticket_qr::{CenterCode, TicketQrKey};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -29,6 +33,18 @@ pub struct Credentials {
     pub label: String,
     /// Hex-encoded HMAC key.
     secret: String,
+    /// The center's ticket QR key and code; absent in files written before
+    /// the server handed them out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ticket_qr: Option<TicketQrGrant>,
+}
+
+/// The key a center's kiosks sign ticket QR payloads with and its consoles
+/// check them with, and the center code the payload carries.
+#[derive(Debug, Clone)]
+pub struct CenterTicketKey {
+    pub center: CenterCode,
+    pub key: TicketQrKey,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -40,6 +56,7 @@ impl std::fmt::Debug for Credentials {
             .field("role", &self.role)
             .field("label", &self.label)
             .field("secret", &"<redacted>")
+            .field("ticket_qr", &self.ticket_qr)
             .finish()
     }
 }
@@ -59,6 +76,10 @@ pub enum CredentialsError {
     Invalid { path: PathBuf },
     #[error("the device secret is not hex; provision the station again")]
     SecretNotHex,
+    #[error("the credentials file has no ticket QR key of the center; start the station while the sync server is reachable so it fetches the key, or provision it again")]
+    TicketKeyMissing,
+    #[error("the center's ticket QR key or code from the sync server is not valid: {reason}; provision the station again")]
+    TicketKeyInvalid { reason: String },
 }
 
 impl Credentials {
@@ -79,7 +100,29 @@ impl Credentials {
             role,
             label,
             secret: secret_hex,
+            ticket_qr: None,
         })
+    }
+
+    /// Adds the center's ticket QR key and code, checking both.
+    pub fn with_ticket_qr(mut self, grant: TicketQrGrant) -> Result<Credentials, CredentialsError> {
+        check_ticket_qr(&grant)?;
+        self.ticket_qr = Some(grant);
+        Ok(self)
+    }
+
+    /// Whether the file holds the center's ticket QR key.
+    pub fn has_ticket_key(&self) -> bool {
+        self.ticket_qr.is_some()
+    }
+
+    /// Returns the center's ticket QR key and code.
+    pub fn ticket_key(&self) -> Result<CenterTicketKey, CredentialsError> {
+        let grant = self
+            .ticket_qr
+            .as_ref()
+            .ok_or(CredentialsError::TicketKeyMissing)?;
+        check_ticket_qr(grant)
     }
 
     /// Returns the HMAC key bytes.
@@ -142,8 +185,20 @@ impl Credentials {
         let credentials: Credentials = serde_json::from_slice(&bytes)
             .map_err(|_| CredentialsError::Invalid { path: path.clone() })?;
         credentials.secret()?;
+        if let Some(grant) = &credentials.ticket_qr {
+            check_ticket_qr(grant)?;
+        }
         Ok(credentials)
     }
+}
+
+fn check_ticket_qr(grant: &TicketQrGrant) -> Result<CenterTicketKey, CredentialsError> {
+    let invalid = |reason: String| CredentialsError::TicketKeyInvalid { reason };
+    let center = CenterCode::new(&grant.center_code).map_err(|err| invalid(err.to_string()))?;
+    let bytes =
+        hex::decode(&grant.key_hex).map_err(|_| invalid("the key is not hex".to_owned()))?;
+    let key = TicketQrKey::new(&bytes).map_err(|err| invalid(err.to_string()))?;
+    Ok(CenterTicketKey { center, key })
 }
 
 #[cfg(test)]
@@ -199,6 +254,70 @@ mod tests {
         let text = format!("{:?}", sample());
         assert!(!text.contains("00ff"), "{text}");
         assert!(text.contains("<redacted>"), "{text}");
+    }
+
+    fn grant() -> TicketQrGrant {
+        TicketQrGrant {
+            center_code: "MFC-C0FFEE01".to_owned(),
+            key_hex: "5a".repeat(32),
+        }
+    }
+
+    #[test]
+    fn ticket_key_survives_save_and_load() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let with_key = sample().with_ticket_qr(grant()).expect("valid grant");
+        with_key.save(dir.path()).expect("save");
+        let loaded = Credentials::load(dir.path()).expect("load");
+        assert_eq!(loaded, with_key);
+        let key = loaded.ticket_key().expect("ticket key");
+        assert_eq!(key.center.as_str(), "MFC-C0FFEE01");
+        assert!(!format!("{loaded:?}").contains("5a5a"));
+    }
+
+    #[test]
+    fn file_without_ticket_key_loads_and_says_what_to_do() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = Credentials::path_in(dir.path());
+        // The file an older station wrote.
+        let old = format!(
+            r#"{{"server_url":"http://127.0.0.1:9","device_id":"{}","center_id":"{}","role":"kiosk","label":"kiosk-1","secret":"{}"}}"#,
+            Uuid::from_u128(1),
+            Uuid::from_u128(2),
+            "00ff".repeat(16)
+        );
+        OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .and_then(|mut file| file.write_all(old.as_bytes()))
+            .expect("write the old file");
+        let loaded = Credentials::load(dir.path()).expect("an old file loads");
+        assert_eq!(loaded, sample());
+        assert!(!loaded.has_ticket_key());
+        let err = loaded.ticket_key().expect_err("no key");
+        assert!(matches!(err, CredentialsError::TicketKeyMissing));
+        assert!(err.to_string().contains("provision it again"), "{err}");
+    }
+
+    #[test]
+    fn with_ticket_qr_rejects_short_key_and_bad_code() {
+        let short = TicketQrGrant {
+            key_hex: "5a".repeat(8),
+            ..grant()
+        };
+        let err = sample().with_ticket_qr(short).expect_err("8 bytes");
+        assert!(err.to_string().contains("8 bytes"), "{err}");
+        let bad_code = TicketQrGrant {
+            center_code: "mfc 1".to_owned(),
+            ..grant()
+        };
+        let err = sample().with_ticket_qr(bad_code).expect_err("lower case");
+        assert!(
+            matches!(err, CredentialsError::TicketKeyInvalid { .. }),
+            "{err}"
+        );
     }
 
     #[test]

@@ -2,15 +2,18 @@
 //! one-time token, then the credentials file (mode 0600) and the device
 //! metadata in the local store.
 //!
-//! The token and the secret are never logged. The `kiosk provision` and
-//! `operator provision` subcommands call [`provision`].
+//! The token, the secret and the center's ticket QR key are never logged.
+//! The `kiosk provision` and `operator provision` subcommands call
+//! [`provision`]; a kiosk and a console call [`complete_ticket_key`] when
+//! they start, so a station enrolled before the server handed out the
+//! ticket QR key fetches it once from `GET /v1/center/ticket-key`.
 
 use std::path::{Path, PathBuf};
 
 use domain::sync::EnrollRequest;
 use jiff::Timestamp;
 
-use crate::client::{self, ClientError};
+use crate::client::{self, ClientError, SyncClient};
 use crate::credentials::{Credentials, CredentialsError};
 use crate::store::{DeviceInfo, Store, StoreError};
 use crate::sync::STORE_FILE;
@@ -31,6 +34,8 @@ pub enum ProvisionError {
     Store(#[from] StoreError),
     #[error("cannot start the network runtime: {0}")]
     Runtime(std::io::Error),
+    #[error("cannot fetch the center's ticket QR key from the sync server: {0}; start the station again once the server is reachable, or provision it again")]
+    TicketKey(String),
 }
 
 impl From<ClientError> for ProvisionError {
@@ -72,7 +77,7 @@ pub async fn provision_async(
         label: label.to_owned(),
     };
     let grant = client::enroll(&http, &server_url, &request).await?;
-    let credentials = Credentials::new(
+    let mut credentials = Credentials::new(
         server_url.clone(),
         grant.device_id,
         grant.center_id,
@@ -80,6 +85,10 @@ pub async fn provision_async(
         label.to_owned(),
         grant.secret,
     )?;
+    credentials = match grant.ticket_qr {
+        Some(ticket_qr) => credentials.with_ticket_qr(ticket_qr)?,
+        None => fetch_ticket_key(credentials).await?,
+    };
     let path = credentials.save(dir)?;
 
     let store = Store::open(dir.join(STORE_FILE))?;
@@ -100,4 +109,42 @@ pub async fn provision_async(
         "station enrolled"
     );
     Ok(credentials)
+}
+
+/// Loads the credentials in `dir` and, when they lack the center's ticket
+/// QR key, fetches it from the sync server and saves it. Blocks; safe to
+/// call from inside an async runtime.
+///
+/// # Errors
+///
+/// Without the key and without the server, [`ProvisionError::TicketKey`]
+/// says to start the station again while the server is reachable.
+pub fn complete_ticket_key(dir: &Path) -> Result<Credentials, ProvisionError> {
+    let credentials = Credentials::load(dir)?;
+    if credentials.has_ticket_key() {
+        return Ok(credentials);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(ProvisionError::Runtime)?;
+    // A thread of its own: a runtime cannot block inside another runtime.
+    let fetched = std::thread::scope(|scope| {
+        scope
+            .spawn(|| runtime.block_on(fetch_ticket_key(credentials)))
+            .join()
+    })
+    .map_err(|_| ProvisionError::TicketKey("the fetching thread panicked".to_owned()))??;
+    fetched.save(dir)?;
+    tracing::info!(device_id = %fetched.device_id, "center ticket QR key fetched and stored");
+    Ok(fetched)
+}
+
+async fn fetch_ticket_key(credentials: Credentials) -> Result<Credentials, ProvisionError> {
+    let client = SyncClient::new(&credentials)?;
+    let grant = client
+        .ticket_key()
+        .await
+        .map_err(|err| ProvisionError::TicketKey(err.to_string()))?;
+    Ok(credentials.with_ticket_qr(grant)?)
 }

@@ -20,7 +20,7 @@ use domain::ticket_qr::{CenterCode, TicketQr, TicketQrKey};
 use hardware::printer::fake_network::{FakeMode, FakeNetworkPrinter};
 use jiff::{SignedDuration, Timestamp};
 use operator::ui::{ChipStatus, FieldKey, LoginAdapter, RequestAdapter};
-use operator_support::{printed_lines, ConsoleFixture, Site, PASSWORD, QR_KEY_HEX};
+use operator_support::{printed_lines, ConsoleFixture, Site, PASSWORD};
 use slint::{ComponentHandle, Model};
 
 fn window(number: u16) -> WindowNumber {
@@ -543,10 +543,6 @@ fn printer_fault_is_shown_and_the_slip_reprinted() {
     assert!(cut);
 }
 
-fn key() -> TicketQrKey {
-    TicketQrKey::new(&hex::decode(QR_KEY_HEX).expect("hex")).expect("a 32-byte key")
-}
-
 fn payload(ticket_id: uuid::Uuid, issued_at: Timestamp, key: &TicketQrKey) -> String {
     TicketQr {
         ticket_id,
@@ -573,6 +569,7 @@ fn scanned_tickets_are_checked() {
     f.log_in("ivanova", "3");
     f.sync_until("the ticket", |queue| queue.tickets.len() == 1);
     let now = Timestamp::now();
+    let key = || site.ticket_key();
 
     let other_key = TicketQrKey::new(&[7; 32]).expect("a 32-byte key");
     f.type_line(&payload(ticket, now, &other_key));
@@ -649,7 +646,7 @@ fn decision_after_another_window_shows_the_conflict() {
     second.sync_until("the call of window 3", |queue| {
         matches!(state_of(queue, ticket), TicketState::Called { .. })
     });
-    second.type_line(&payload(ticket, Timestamp::now(), &key()));
+    second.type_line(&payload(ticket, Timestamp::now(), &site.ticket_key()));
     second.click("RequestPanel::passport-checked");
     second.click("RequestPanel::confirm");
     assert!(

@@ -51,6 +51,8 @@ pub enum LinkError {
     Client(#[from] ClientError),
     #[error("cannot start the network runtime: {0}")]
     Runtime(std::io::Error),
+    #[error("{0}")]
+    TicketKey(station::ProvisionError),
 }
 
 /// A console's link to the sync server through its station store.
@@ -72,7 +74,13 @@ impl StationLink {
         clock: Arc<dyn Clock>,
         time_zone: TimeZone,
     ) -> Result<StationLink, LinkError> {
-        let credentials = Credentials::load(data_dir)?;
+        // Fetches the center's ticket QR key once for a console enrolled
+        // before the server handed it out.
+        let credentials =
+            station::provision::complete_ticket_key(data_dir).map_err(|err| match err {
+                station::ProvisionError::Credentials(err) => LinkError::Credentials(err),
+                other => LinkError::TicketKey(other),
+            })?;
         let store = Arc::new(Store::open(data_dir.join(STORE_FILE))?);
         StationLink::new(store, &credentials, clock, time_zone)
     }

@@ -13,7 +13,7 @@ use std::time::Duration;
 use domain::sync::auth::HEADER_SESSION;
 use domain::sync::{
     EnrollGrant, EnrollRequest, ErrorBody, EventAck, EventEnvelope, LeaseGrant, LeaseRequest,
-    LoginGrant, LoginRequest, PullPage, PushAck, PushBatch,
+    LoginGrant, LoginRequest, PullPage, PushAck, PushBatch, TicketQrGrant,
 };
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -195,6 +195,12 @@ impl SyncClient {
         let path = format!("/v1/sync/pull?cursor={cursor}&limit={limit}&wait={wait_secs}");
         let timeout = REQUEST_TIMEOUT + Duration::from_secs(u64::from(wait_secs));
         self.send::<(), _>(Method::GET, &path, None, timeout).await
+    }
+
+    /// `GET /v1/center/ticket-key`: the center's ticket QR key and code.
+    pub async fn ticket_key(&self) -> Result<TicketQrGrant, ClientError> {
+        self.send::<(), _>(Method::GET, "/v1/center/ticket-key", None, REQUEST_TIMEOUT)
+            .await
     }
 
     /// `POST /v1/leases`: a block of ticket numbers.

@@ -1,11 +1,13 @@
-//! `POST /v1/enroll`: trades a one-time enrollment token for a device id
-//! and a signing key. The only device route that is not signed.
+//! `POST /v1/enroll`: trades a one-time enrollment token for a device id,
+//! a signing key and the center's ticket QR key. The only device route
+//! that is not signed.
 
 use axum::extract::{Request, State};
 use axum::Json;
 use domain::sync::{EnrollGrant, EnrollRequest};
 
 use super::body;
+use super::center::ticket_qr_grant;
 use crate::error::ApiError;
 use crate::secrets;
 use crate::state::AppState;
@@ -42,10 +44,13 @@ pub async fn enroll(
             err
         })?;
     tracing::info!(device_id = %device.id, center_id = %device.center_id, role = device.role.as_str(), "device enrolled");
+    let center_id = device.center_id;
+    let ticket_qr = ticket_qr_grant(&state, center_id).await?;
     Ok(Json(EnrollGrant {
         device_id: device.id,
         secret: hex::encode(secret),
-        center_id: device.center_id,
+        center_id,
         role: device.role,
+        ticket_qr: Some(ticket_qr),
     }))
 }

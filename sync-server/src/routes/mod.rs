@@ -8,6 +8,7 @@
 
 mod admin;
 mod body;
+mod center;
 mod codes;
 mod contacts;
 mod enroll;
@@ -42,6 +43,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/sync/event"),
     ("get", "/v1/sync/pull"),
     ("post", "/v1/leases"),
+    ("get", "/v1/center/ticket-key"),
     ("post", "/v1/operators/login"),
     ("post", "/v1/operators/unlock"),
     ("post", "/v1/operators/lock"),
@@ -64,6 +66,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/sync/event", post(sync::push_one))
         .route("/v1/sync/pull", get(sync::pull))
         .route("/v1/leases", post(leases::grant))
+        .route("/v1/center/ticket-key", get(center::ticket_key))
         .route("/v1/operators/login", post(operators::login))
         .route("/v1/operators/unlock", post(admin::unlock))
         .route("/v1/operators/lock", post(admin::lock))

@@ -25,6 +25,25 @@ pub struct Center {
     pub longitude: f64,
 }
 
+/// A center's code and the key its ticket QR payloads are signed with.
+/// `Debug` leaves the key out.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CenterTicketKey {
+    /// Such as `MFC-0193A5C2`.
+    pub code: String,
+    /// 32 random bytes.
+    pub key: Vec<u8>,
+}
+
+impl std::fmt::Debug for CenterTicketKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CenterTicketKey")
+            .field("code", &self.code)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
 /// An enrolled kiosk or operator console.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Device {
@@ -200,6 +219,9 @@ pub trait Store: Send + Sync + 'static {
     fn add_center(&self, center: &Center, now: Timestamp) -> Result<(), StoreError>;
 
     fn center(&self, id: Uuid) -> Result<Option<Center>, StoreError>;
+
+    /// Returns the code and ticket QR key of the center `center_id`.
+    fn center_ticket_key(&self, center_id: Uuid) -> Result<Option<CenterTicketKey>, StoreError>;
 
     /// Stores an enrollment token by its hash.
     fn add_enroll_token(

@@ -38,8 +38,6 @@ pub const BINARY: &str = env!("CARGO_BIN_EXE_okno-test-sync-server");
 /// Bound for every wait on a condition in these tests.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 pub const PASSWORD: &str = "Зима#Сн3г!Okno";
-/// The center's ticket QR key, in hex, as a site would install it.
-pub const QR_KEY_HEX: &str = "6f6b6e6f2d746573742d7469636b65742d71722d6b65792d33322d6279746573";
 
 /// A running server process; killed when dropped.
 pub struct Server {
@@ -237,6 +235,16 @@ impl Site {
         (dir, credentials)
     }
 
+    /// The center's ticket QR key, read from the kiosk's credentials as
+    /// the server handed it out (call after [`Site::kiosk`]).
+    pub fn ticket_key(&self) -> domain::ticket_qr::TicketQrKey {
+        Credentials::load(&self.dir.path().join("kiosk"))
+            .expect("the kiosk's credentials")
+            .ticket_key()
+            .expect("the center's ticket QR key")
+            .key
+    }
+
     /// Starts a kiosk station that leases numbers and pushes what it issues.
     pub fn kiosk(&self) -> Kiosk {
         let (dir, credentials) = self.provision("kiosk", "kiosk");
@@ -268,22 +276,29 @@ impl Site {
     /// Enrolls a console and builds it from a configuration with its real
     /// parts, printing to `printer_uri`.
     pub fn console(&self, name: &str, window: u16, printer_uri: &str) -> ConsoleFixture {
+        self.console_serving(name, window, printer_uri, config_categories().to_vec())
+    }
+
+    /// [`Site::console`] for a window serving `services`.
+    pub fn console_serving(
+        &self,
+        name: &str,
+        window: u16,
+        printer_uri: &str,
+        services: Vec<ServiceCategory>,
+    ) -> ConsoleFixture {
         let (data_dir, _) = self.provision("operator", name);
-        let key_file = data_dir.join("ticket-qr.key");
-        std::fs::write(&key_file, QR_KEY_HEX).expect("write the QR key file");
         let config = Config {
             window: WindowNumber::new(window).expect("window number"),
-            services: vec![
-                ServiceCategory::IdentityConfirmation,
-                ServiceCategory::RestoreAccess,
-            ],
+            services,
             idle_lock_minutes: 30,
             printer_uri: printer_uri.to_owned(),
             printer_profile: "generic-80".to_owned(),
             data_dir,
             center_name: "МФЦ Тест".to_owned(),
             time_zone: Some("UTC".to_owned()),
-            ticket_qr_key_file: Some(key_file),
+            // The center's key from the credentials, as on a real site.
+            ticket_qr_key_file: None,
         };
         let mut parts =
             operator::setup::real_parts(&config, Arc::new(SystemClock)).expect("real parts");

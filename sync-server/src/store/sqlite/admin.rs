@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::audit::{self, AuditEntry};
 use super::codec::{bad_value, parse_opt_time, parse_time, parse_uuid};
 use super::migrations::backend;
-use crate::store::{Center, Device, DeviceCredentials, StoreError};
+use crate::store::{Center, CenterTicketKey, Device, DeviceCredentials, StoreError};
 
 pub(crate) fn add_center(
     conn: &mut Connection,
@@ -17,8 +17,9 @@ pub(crate) fn add_center(
 ) -> Result<(), StoreError> {
     let tx = conn.transaction().map_err(backend)?;
     tx.execute(
-        "INSERT INTO centers (id, name, address, time_zone, latitude, longitude, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO centers (id, name, address, time_zone, latitude, longitude, created_at,
+                              code, ticket_qr_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             center.id.to_string(),
             center.name,
@@ -26,7 +27,9 @@ pub(crate) fn add_center(
             center.time_zone,
             center.latitude,
             center.longitude,
-            now.to_string()
+            now.to_string(),
+            default_center_code(center.id),
+            crate::secrets::random_bytes(TICKET_QR_KEY_LEN),
         ],
     )
     .map_err(backend)?;
@@ -42,6 +45,35 @@ pub(crate) fn add_center(
         now,
     )?;
     tx.commit().map_err(backend)
+}
+
+/// Length of a center's ticket QR key in bytes.
+const TICKET_QR_KEY_LEN: usize = 32;
+
+/// `MFC-` and the last eight hex digits of the id, upper case: random bits
+/// of a v7 UUID (its first digits are a timestamp). Migration 5 applies the
+/// same rule to centers added before codes were kept.
+fn default_center_code(id: Uuid) -> String {
+    let hex = id.simple().to_string().to_uppercase();
+    format!("MFC-{}", &hex[24..])
+}
+
+pub(crate) fn center_ticket_key(
+    conn: &Connection,
+    center_id: Uuid,
+) -> Result<Option<CenterTicketKey>, StoreError> {
+    conn.query_row(
+        "SELECT code, ticket_qr_key FROM centers WHERE id = ?1",
+        [center_id.to_string()],
+        |row| {
+            Ok(CenterTicketKey {
+                code: row.get(0)?,
+                key: row.get(1)?,
+            })
+        },
+    )
+    .optional()
+    .map_err(backend)
 }
 
 pub(crate) fn center(conn: &Connection, id: Uuid) -> Result<Option<Center>, StoreError> {

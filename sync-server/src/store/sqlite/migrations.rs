@@ -158,6 +158,19 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX contact_sends_key ON contact_sends(key, at);
     "#,
+    // 5: each center's code and the key its kiosks sign ticket QR payloads
+    // with and its consoles check them with. New centers get a key from the
+    // operating system's random source (`admin::add_center`); existing ones
+    // get SQLite's `randomblob`, a ChaCha20 generator seeded from the same
+    // source. The code is `MFC-` and the last eight hex digits of the id:
+    // random bits in a v7 UUID, where the first ones are a timestamp that
+    // centers added within a minute share.
+    r#"
+    ALTER TABLE centers ADD COLUMN code TEXT;
+    ALTER TABLE centers ADD COLUMN ticket_qr_key BLOB;
+    UPDATE centers SET code = 'MFC-' || upper(substr(id, 29, 8)) WHERE code IS NULL;
+    UPDATE centers SET ticket_qr_key = randomblob(32) WHERE ticket_qr_key IS NULL;
+    "#,
 ];
 
 /// The schema version this binary writes.
@@ -199,4 +212,45 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 
 pub(crate) fn backend(err: rusqlite::Error) -> StoreError {
     StoreError::Backend(err.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migration_5_gives_existing_centers_a_code_and_a_key() {
+        let mut conn = Connection::open_in_memory().expect("in-memory database");
+        for sql in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).expect("migrations 1 to 4");
+        }
+        conn.pragma_update(None, "user_version", 4)
+            .expect("version 4");
+        for id in [
+            "0193a5c2-7b10-7000-8000-0000c0ffee01",
+            "0193a5c2-7b10-7000-8000-00000badf00d",
+        ] {
+            conn.execute(
+                "INSERT INTO centers (id, name, address, time_zone, latitude, longitude, created_at)
+                 VALUES (?1, 'МФЦ', 'Москва', 'Europe/Moscow', 55.7, 37.6, '2026-12-05T00:00:00Z')",
+                [id],
+            )
+            .expect("center");
+        }
+
+        migrate(&mut conn).expect("migration 5");
+
+        let rows: Vec<(String, Vec<u8>)> = conn
+            .prepare("SELECT code, ticket_qr_key FROM centers ORDER BY id")
+            .expect("select")
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(rows[0].0, "MFC-0BADF00D");
+        assert_eq!(rows[1].0, "MFC-C0FFEE01");
+        assert_eq!(rows[0].1.len(), 32);
+        assert_eq!(rows[1].1.len(), 32);
+        assert_ne!(rows[0].1, rows[1].1);
+    }
 }

@@ -30,8 +30,8 @@ use rusqlite::Connection;
 use uuid::Uuid;
 
 use crate::store::{
-    AuditReport, Center, Device, DeviceCredentials, NewOperator, Operator, PortalClient,
-    RevocationStamp, Session, StoreError,
+    AuditReport, Center, CenterTicketKey, Device, DeviceCredentials, NewOperator, Operator,
+    PortalClient, RevocationStamp, Session, StoreError,
 };
 use migrations::backend;
 
@@ -211,6 +211,10 @@ impl crate::store::Store for SqliteStore {
 
     fn center(&self, id: Uuid) -> Result<Option<Center>, StoreError> {
         admin::center(&self.reader(), id)
+    }
+
+    fn center_ticket_key(&self, center_id: Uuid) -> Result<Option<CenterTicketKey>, StoreError> {
+        admin::center_ticket_key(&self.reader(), center_id)
     }
 
     fn add_enroll_token(
