@@ -68,8 +68,10 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
         site.logs.join("server.log").display()
     );
     let center = site.add_center()?;
-    site.provision("kiosk", &server, &center)?;
-    site.provision("operator", &server, &center)?;
+    let pin = site::demo_pin()?;
+    site.provision("kiosk", &server, &center, &pin)?;
+    site.provision("operator", &server, &center, &pin)?;
+    println!("Kiosk: technician PIN «{pin}» (made up for this run only)");
     let password = site::demo_password()?;
     site.add_operator(&center, site::OPERATOR_LOGIN, &password)?;
     println!(

@@ -141,21 +141,36 @@ impl Site {
     }
 
     /// Enrolls the station `role` (`kiosk` or `operator`) with a fresh
-    /// one-time token, through the station's own `provision` command.
-    pub fn provision(&self, role: &str, server: &str, center: &str) -> Result<()> {
+    /// one-time token, through the station's own `provision` command. The
+    /// kiosk also stores `kiosk_pin` as its technician PIN, fed on stdin.
+    pub fn provision(&self, role: &str, server: &str, center: &str, kiosk_pin: &str) -> Result<()> {
         let token_role = if role == "kiosk" { "kiosk" } else { "operator" };
         let token = self.admin(
             &["enroll-token", "--center", center, "--role", token_role],
             None,
         )?;
-        let output = Command::new(self.target.join(role))
+        let mut command = Command::new(self.target.join(role));
+        command
             .arg("provision")
             .args(["--server", server, "--label", &format!("demo-{role}")])
             .arg("--data-dir")
             .arg(self.var.join(role))
             .env("OKNO_ENROLL_TOKEN", token)
-            .output()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if role == "kiosk" {
+            command.arg("--pin-stdin");
+        }
+        let mut child = command
+            .spawn()
             .with_context(|| format!("cannot start `{role} provision`"))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            if role == "kiosk" {
+                writeln!(stdin, "{kiosk_pin}")?;
+            }
+        }
+        let output = child.wait_with_output()?;
         if !output.status.success() {
             bail!(
                 "`{role} provision` failed: {}",
@@ -234,6 +249,19 @@ fn healthy(address: SocketAddr) -> bool {
     stream.read_exact(&mut head).is_ok() && head.ends_with(b"200")
 }
 
+/// Makes up the kiosk's technician PIN for one demo run: eight digits
+/// from the kernel's random source.
+pub fn demo_pin() -> Result<String> {
+    let mut bytes = [0u8; 8];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut random| random.read_exact(&mut bytes))
+        .context("cannot read /dev/urandom")?;
+    Ok(bytes
+        .iter()
+        .map(|byte| char::from(b'0' + byte % 10))
+        .collect())
+}
+
 /// Makes up the demo operator's password from the kernel's random source:
 /// upper, lower, digits and a sign, never four ordered characters in a row.
 pub fn demo_password() -> Result<String> {
@@ -267,5 +295,62 @@ mod tests {
         assert!(password.chars().any(|c| c.is_ascii_lowercase()));
         assert!(password.chars().any(|c| c.is_ascii_digit()));
         assert_eq!(password.chars().nth(5), Some('#'));
+    }
+
+    #[test]
+    fn demo_pin_is_eight_digits() {
+        let pin = demo_pin().expect("random bytes");
+        assert_eq!(pin.len(), 8);
+        assert!(pin.bytes().all(|byte| byte.is_ascii_digit()), "{pin}");
+    }
+
+    fn site_in(dir: &Path) -> Site {
+        Site::create(dir.join("var"), &dir.join("target")).expect("a fresh var")
+    }
+
+    #[test]
+    fn written_kiosk_config_parses_with_the_reader() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let site = site_in(dir.path());
+        site.write_configs(true).expect("configs written");
+        let path = site.config.join("kiosk.toml");
+        let text = std::fs::read_to_string(&path).expect("kiosk.toml");
+        let config = kiosk::config::Config::parse(&path, &text).expect("kiosk.toml parses");
+        assert_eq!(config.center_name, CENTER_NAME);
+        assert_eq!(config.data_dir, site.var.join("kiosk"));
+        assert_eq!(
+            config.contactless_reader.as_deref(),
+            Some("Virtual PCD 00 00")
+        );
+    }
+
+    #[test]
+    fn written_kiosk_config_parses_without_the_reader() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let site = site_in(dir.path());
+        site.write_configs(false).expect("configs written");
+        let path = site.config.join("kiosk.toml");
+        let text = std::fs::read_to_string(&path).expect("kiosk.toml");
+        let config = kiosk::config::Config::parse(&path, &text).expect("kiosk.toml parses");
+        assert_eq!(config.contactless_reader, None);
+    }
+
+    #[test]
+    fn written_operator_config_loads() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let site = site_in(dir.path());
+        site.write_configs(false).expect("configs written");
+        let config = operator::config::Config::load(&site.config.join("operator.toml"))
+            .expect("operator.toml loads");
+        assert_eq!(config.window.to_string(), WINDOW.to_string());
+        assert_eq!(config.services.len(), 4);
+        assert_eq!(config.idle_lock_minutes, 30);
+        assert_eq!(config.center_name, CENTER_NAME);
+        assert_eq!(config.data_dir, site.var.join("operator"));
+        assert_eq!(config.time_zone.as_deref(), Some("Europe/Moscow"));
+        assert_eq!(
+            config.printer_uri,
+            format!("virtual://{}", site.var.join("receipts/operator").display())
+        );
     }
 }
