@@ -66,7 +66,7 @@ pub trait ChipReader {
     /// from this thread or any other.
     fn read(&self, keys: ChipKeys, reply: ChipReply);
 
-    /// Whether a reader is configured, so the chip step is offered.
+    /// Returns true when a reader is configured, so the chip step is offered.
     fn available(&self) -> bool {
         true
     }
@@ -75,8 +75,8 @@ pub trait ChipReader {
 /// The data of one read, handed from the reader's thread to the session.
 pub(crate) type ChipSlot = Arc<Mutex<Option<ChipResult>>>;
 
-/// Where a read's outcome goes: the kiosk window, on its event loop, and
-/// for a successful read the chip's data into the session.
+/// The destination of a read's outcome: the kiosk window on its event loop,
+/// and for a successful read, the session that stores the chip's data.
 pub struct ChipReply {
     window: slint::Weak<KioskWindow>,
     slot: ChipSlot,

@@ -111,7 +111,7 @@ impl Credentials {
         Ok(self)
     }
 
-    /// Whether the file holds the center's ticket QR key.
+    /// Returns true when the credentials contain the center's ticket QR key.
     pub fn has_ticket_key(&self) -> bool {
         self.ticket_qr.is_some()
     }

@@ -1,13 +1,11 @@
 //! Stand-ins that carry a kiosk's ticket to a console inside one process.
-//! They serve until the kiosk's station-backed issuer and the console's
-//! station-backed backend are merged. The kiosk hands its request to
-//! [`BridgeIssuer`], which queues it in the console's [`MemoryBackend`]. Printing is real: tickets and slips go through
-//! `hardware::printer` to whatever printer URI the caller names.
+//! The kiosk hands its request to [`BridgeIssuer`], which queues it in the
+//! console's [`MemoryBackend`]. Printing is real: tickets and slips go
+//! through `hardware::printer` to whatever printer URI the caller names.
 //!
 //! FIXME: nothing here reaches the sync server, so a run with these
-//! stand-ins does not prove sync; replace [`BridgeIssuer`] with the kiosk's
-//! own issuer and [`MemoryBackend`] with the console's station backend once
-//! both are on `main`.
+//! stand-ins does not prove sync. Only the wrong-СНИЛС leg still uses them.
+//! Move it to the real parts (`--kiosk-config`) and delete this module.
 
 use std::cell::Cell;
 use std::sync::Arc;

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Body of `POST /v1/codes/redeem`. `snils` is the СНИЛС of the portal
-/// account the person is logged into; a code issued for another person's
-/// request answers `code.unknown`, so a guessed code reveals nothing.
+/// account the person is logged into. A code issued for another person's
+/// request gets `code.unknown`, so a guessed code reveals nothing.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CodeRedeemRequest {
@@ -29,8 +29,8 @@ impl std::fmt::Debug for CodeRedeemRequest {
     }
 }
 
-/// Answer to a successful redemption. A second redemption of the same
-/// code answers 409 `code.used`.
+/// Response to a successful redemption. A second redemption of the same
+/// code gets 409 `code.used`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeRedeemed {
     /// The confirmed identity request the code was issued for.

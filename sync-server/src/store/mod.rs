@@ -146,7 +146,7 @@ pub struct IssuedContactCode {
     pub code_hash: String,
 }
 
-/// Why a contact code was not issued or not accepted.
+/// The reason a contact code was not issued or not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContactRefusal {
     /// Too many codes went to this `scope` (`phone`, `email` or `device`).

@@ -242,7 +242,7 @@ struct Parts {
     slips: Arc<TeePrinter>,
     /// Counts the requests the kiosk stored.
     issued: Box<dyn Fn() -> u64>,
-    /// The kiosk with its real parts; holds its sync service.
+    /// The kiosk with its real parts, kept alive so its sync service runs.
     _station_kiosk: Option<kiosk::wiring::StationKiosk>,
 }
 

@@ -141,8 +141,8 @@ pub(crate) fn redeem_code(
         .map(|snils| snils.digits())
         .unwrap_or_default();
     if owner != snils_digits {
-        // Same answer as a code that does not exist: a guessed code must not
-        // tell that it belongs to somebody.
+        // Return the same error as for a code that does not exist, so a
+        // guessed code reveals nothing about its owner.
         return Err(unknown());
     }
     if used_at.is_some() {
