@@ -1,0 +1,236 @@
+//! Why a certificate cannot confirm a visitor's identity, with a stable
+//! code and a message in Russian and English for each reason.
+//!
+//! Every message tells the visitor what to do next: get a new
+//! certificate from a certification center, or confirm their identity in
+//! person at an operator's window. No message carries a value from the subject, because
+//! errors reach logs and the subject holds personal data. Dates, key sizes
+//! and OIDs are not personal and are kept in the variants.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::field::Lang;
+
+/// The reason a certificate was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum CertificateError {
+    /// The validity period has not started (`notBefore` is after now).
+    NotYetValid { not_before: Timestamp },
+    /// The validity period has ended (`notAfter` is before now).
+    Expired { not_after: Timestamp },
+    /// Valid now, but for fewer than 90 more days.
+    ExpiresSoon {
+        not_after: Timestamp,
+        days_left: i64,
+    },
+    /// An RSA key shorter than 2048 bits.
+    WeakRsaKey { modulus_bits: u32 },
+    /// An EC key on a curve weaker than P-256, by its NIST name.
+    WeakCurve { curve: String },
+    /// An EC key on a curve outside the policy, by its dotted OID.
+    UnsupportedCurve { oid: String },
+    /// A GOST R 34.10-2001 key.
+    OutdatedGost,
+    /// A key algorithm outside the policy, by its dotted OID.
+    UnsupportedKeyAlgorithm { oid: String },
+    /// The subject has no surname or no given name.
+    NameMissing,
+    /// The surname, given name or patronymic breaks the form's name rules.
+    NameInvalid,
+    /// The subject has no СНИЛС.
+    SnilsMissing,
+    /// The СНИЛС has a wrong length, characters or checksum.
+    SnilsInvalid,
+    /// The ИНН is neither a valid 12-digit personal number nor `00` and a
+    /// valid 10-digit organisation number.
+    InnInvalid,
+    /// The ИННЮЛ, or the `00`-padded ИНН, is not a valid 10-digit
+    /// organisation number.
+    OrganisationInnInvalid,
+    /// ИННЮЛ and the `00`-padded ИНН name different organisations.
+    OrganisationInnConflict,
+    /// The ОГРН is not 13 digits with a matching check digit.
+    OgrnInvalid,
+    /// The ОГРНИП is not 15 digits with a matching check digit.
+    OgrnipInvalid,
+    /// One subject attribute appears twice with different values.
+    RepeatedAttribute { oid: &'static str },
+}
+
+/// The next step offered at the end of most messages.
+const NEXT_STEP_RU: &str =
+    "Получите новый сертификат в удостоверяющем центре или подтвердите личность у оператора.";
+const NEXT_STEP_EN: &str =
+    "Get a new certificate from a certification center, or confirm your identity with an operator.";
+
+/// The next step when the certification center wrote a subject field wrongly.
+const ASK_ISSUER_RU: &str =
+    "Обратитесь в удостоверяющий центр, выдавший сертификат, или подтвердите личность у оператора.";
+const ASK_ISSUER_EN: &str =
+    "Contact the certification center that issued it, or confirm your identity with an operator.";
+
+impl CertificateError {
+    /// Returns the stable code of the rule: `certificate.<rule>`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CertificateError::NotYetValid { .. } => "certificate.not_yet_valid",
+            CertificateError::Expired { .. } => "certificate.expired",
+            CertificateError::ExpiresSoon { .. } => "certificate.expires_soon",
+            CertificateError::WeakRsaKey { .. } => "certificate.weak_rsa_key",
+            CertificateError::WeakCurve { .. } => "certificate.weak_curve",
+            CertificateError::UnsupportedCurve { .. } => "certificate.unsupported_curve",
+            CertificateError::OutdatedGost => "certificate.outdated_gost",
+            CertificateError::UnsupportedKeyAlgorithm { .. } => {
+                "certificate.unsupported_key_algorithm"
+            }
+            CertificateError::NameMissing => "certificate.name_missing",
+            CertificateError::NameInvalid => "certificate.name_invalid",
+            CertificateError::SnilsMissing => "certificate.snils_missing",
+            CertificateError::SnilsInvalid => "certificate.snils_invalid",
+            CertificateError::InnInvalid => "certificate.inn_invalid",
+            CertificateError::OrganisationInnInvalid => "certificate.organisation_inn_invalid",
+            CertificateError::OrganisationInnConflict => "certificate.organisation_inn_conflict",
+            CertificateError::OgrnInvalid => "certificate.ogrn_invalid",
+            CertificateError::OgrnipInvalid => "certificate.ogrnip_invalid",
+            CertificateError::RepeatedAttribute { .. } => "certificate.repeated_attribute",
+        }
+    }
+
+    /// Returns the message the visitor reads: what is wrong with the
+    /// certificate and what to do next.
+    pub fn message(&self, lang: Lang) -> String {
+        let (ru, en) = (NEXT_STEP_RU, NEXT_STEP_EN);
+        let (ask_ru, ask_en) = (ASK_ISSUER_RU, ASK_ISSUER_EN);
+        match (self, lang) {
+            (CertificateError::NotYetValid { .. }, Lang::Ru) => {
+                "Сертификат ещё не начал действовать. Вернитесь, когда наступит дата начала его действия, или подтвердите личность у оператора.".to_owned()
+            }
+            (CertificateError::NotYetValid { .. }, Lang::En) => {
+                "The certificate is not valid yet. Come back on the date it takes effect, or confirm your identity with an operator.".to_owned()
+            }
+            (CertificateError::Expired { .. }, Lang::Ru) => {
+                format!("Срок действия сертификата истёк. {ru}")
+            }
+            (CertificateError::Expired { .. }, Lang::En) => {
+                format!("The certificate has expired. {en}")
+            }
+            (CertificateError::ExpiresSoon { days_left, .. }, Lang::Ru) => format!(
+                "Сертификат скоро истекает, осталось дней: {days_left}. Для подтверждения личности он должен действовать ещё не меньше 90 дней. {ru}"
+            ),
+            (CertificateError::ExpiresSoon { days_left, .. }, Lang::En) => format!(
+                "The certificate expires soon: {} left. It must stay valid for at least 90 more days to confirm your identity. {en}",
+                days(*days_left)
+            ),
+            (CertificateError::WeakRsaKey { modulus_bits }, Lang::Ru) => format!(
+                "Ключ сертификата слишком короткий: длина ключа RSA в битах: {modulus_bits}, а нужно не меньше 2048. {ru}"
+            ),
+            (CertificateError::WeakRsaKey { modulus_bits }, Lang::En) => format!(
+                "The certificate's key is too short: RSA with {modulus_bits} bits, but at least 2048 are required. {en}"
+            ),
+            (CertificateError::WeakCurve { curve }, Lang::Ru) => format!(
+                "Ключ сертификата слишком слабый: кривая {curve}, а нужна P-256 или сильнее. {ru}"
+            ),
+            (CertificateError::WeakCurve { curve }, Lang::En) => format!(
+                "The certificate's key is too weak: curve {curve}, but P-256 or stronger is required. {en}"
+            ),
+            (CertificateError::UnsupportedCurve { oid }, Lang::Ru) => format!(
+                "Ключ сертификата построен на эллиптической кривой, которую киоск не принимает (OID {oid}). Подходят кривые P-256, P-384 и P-521. {ru}"
+            ),
+            (CertificateError::UnsupportedCurve { oid }, Lang::En) => format!(
+                "The certificate's key uses an elliptic curve the kiosk does not accept (OID {oid}). Curves P-256, P-384 and P-521 are accepted. {en}"
+            ),
+            (CertificateError::OutdatedGost, Lang::Ru) => format!(
+                "Сертификат выпущен по устаревшему стандарту ГОСТ Р 34.10-2001, такие подписи больше не действуют. {ru}"
+            ),
+            (CertificateError::OutdatedGost, Lang::En) => format!(
+                "The certificate uses the outdated GOST R 34.10-2001 standard, whose signatures are no longer valid. {en}"
+            ),
+            (CertificateError::UnsupportedKeyAlgorithm { oid }, Lang::Ru) => format!(
+                "Ключ сертификата использует алгоритм, который киоск не принимает (OID {oid}). Подходят ГОСТ Р 34.10-2012, RSA от 2048 бит и ECDSA на кривой P-256 или сильнее. {ru}"
+            ),
+            (CertificateError::UnsupportedKeyAlgorithm { oid }, Lang::En) => format!(
+                "The certificate's key uses an algorithm the kiosk does not accept (OID {oid}). GOST R 34.10-2012, RSA of 2048 bits or more, and ECDSA on P-256 or stronger are accepted. {en}"
+            ),
+            (CertificateError::NameMissing, Lang::Ru) => {
+                "В сертификате нет фамилии или имени владельца, поэтому по нему нельзя подтвердить личность. Подтвердите личность у оператора.".to_owned()
+            }
+            (CertificateError::NameMissing, Lang::En) => {
+                "The certificate does not contain the holder's surname or given name, so it cannot confirm an identity. Confirm your identity with an operator.".to_owned()
+            }
+            (CertificateError::NameInvalid, Lang::Ru) => format!(
+                "Фамилия, имя или отчество в сертификате записаны не русскими буквами или с лишними знаками. {ask_ru}"
+            ),
+            (CertificateError::NameInvalid, Lang::En) => format!(
+                "The surname, given name or patronymic in the certificate is not written in Russian letters, or contains extra signs. {ask_en}"
+            ),
+            (CertificateError::SnilsMissing, Lang::Ru) => {
+                "В сертификате нет СНИЛС владельца, а без него личность подтвердить нельзя. Подтвердите личность у оператора.".to_owned()
+            }
+            (CertificateError::SnilsMissing, Lang::En) => {
+                "The certificate does not contain the holder's SNILS, which identity confirmation requires. Confirm your identity with an operator.".to_owned()
+            }
+            (CertificateError::SnilsInvalid, Lang::Ru) => format!(
+                "СНИЛС в сертификате записан с ошибкой: не 11 цифр или не сходится контрольное число. {ask_ru}"
+            ),
+            (CertificateError::SnilsInvalid, Lang::En) => format!(
+                "The SNILS in the certificate is wrong: it is not 11 digits, or its check number does not match. {ask_en}"
+            ),
+            (CertificateError::InnInvalid, Lang::Ru) => format!(
+                "ИНН в сертификате записан с ошибкой: не 12 цифр или не сходятся контрольные цифры. {ask_ru}"
+            ),
+            (CertificateError::InnInvalid, Lang::En) => format!(
+                "The INN in the certificate is wrong: it is not 12 digits, or its check digits do not match. {ask_en}"
+            ),
+            (CertificateError::OrganisationInnInvalid, Lang::Ru) => format!(
+                "ИНН организации в сертификате записан с ошибкой: не 10 цифр или не сходится контрольная цифра. {ask_ru}"
+            ),
+            (CertificateError::OrganisationInnInvalid, Lang::En) => format!(
+                "The organisation's INN in the certificate is wrong: it is not 10 digits, or its check digit does not match. {ask_en}"
+            ),
+            (CertificateError::OrganisationInnConflict, Lang::Ru) => format!(
+                "В сертификате указаны два разных ИНН организации. {ask_ru}"
+            ),
+            (CertificateError::OrganisationInnConflict, Lang::En) => format!(
+                "The certificate contains two different organisation INNs. {ask_en}"
+            ),
+            (CertificateError::OgrnInvalid, Lang::Ru) => format!(
+                "ОГРН в сертификате записан с ошибкой: не 13 цифр или не сходится контрольная цифра. {ask_ru}"
+            ),
+            (CertificateError::OgrnInvalid, Lang::En) => format!(
+                "The OGRN in the certificate is wrong: it is not 13 digits, or its check digit does not match. {ask_en}"
+            ),
+            (CertificateError::OgrnipInvalid, Lang::Ru) => format!(
+                "ОГРНИП в сертификате записан с ошибкой: не 15 цифр или не сходится контрольная цифра. {ask_ru}"
+            ),
+            (CertificateError::OgrnipInvalid, Lang::En) => format!(
+                "The OGRNIP in the certificate is wrong: it is not 15 digits, or its check digit does not match. {ask_en}"
+            ),
+            (CertificateError::RepeatedAttribute { oid }, Lang::Ru) => format!(
+                "В сертификате одно поле владельца (OID {oid}) указано дважды с разными значениями. {ask_ru}"
+            ),
+            (CertificateError::RepeatedAttribute { oid }, Lang::En) => format!(
+                "The certificate contains one holder field (OID {oid}) twice with different values. {ask_en}"
+            ),
+        }
+    }
+}
+
+fn days(count: i64) -> String {
+    if count == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{count} days")
+    }
+}
+
+/// Writes `<code>: <English message>`, which carries no personal data and
+/// so is safe for logs.
+impl fmt::Display for CertificateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code(), self.message(Lang::En))
+    }
+}

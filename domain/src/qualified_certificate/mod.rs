@@ -1,0 +1,56 @@
+//! The rules a qualified electronic signature certificate (КЭП) must pass
+//! before a visitor may confirm their identity with it, applied to values
+//! already parsed out of the X.509 certificate.
+//!
+//! - [`subject`]: the holder's name, СНИЛС, ИНН, ОГРН/ОГРНИП and ИННЮЛ
+//!   from the subject's attributes, each checked with its checksum.
+//! - [`validity`]: valid now, and for at least [`MIN_DAYS_LEFT`] more days.
+//! - [`key`]: the key algorithm policy (GOST R 34.10-2012, RSA of at least
+//!   2048 bits, ECDSA on P-256 or stronger).
+//! - [`error`]: the reason for each rejection, with Russian and English
+//!   messages that say what the visitor can do next.
+//!
+//! Parsing DER, reading the token, the chain to an accredited
+//! certification center and revocation are left to callers: this module
+//! does no I/O and trusts the values it is given.
+
+pub mod error;
+pub mod key;
+pub mod subject;
+pub mod validity;
+
+use jiff::Timestamp;
+
+pub use error::CertificateError;
+pub use key::{check_key_algorithm, EcCurve, KeyAlgorithm};
+pub use subject::{parse_holder, CertificateHolder, SubjectAttribute};
+pub use validity::{check_validity, MIN_DAYS_LEFT};
+
+/// The parts of a certificate the rules look at, as the X.509 parser
+/// returned them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateFacts {
+    /// The subject's attributes in certificate order.
+    pub subject: Vec<SubjectAttribute>,
+    /// Start of the validity period (`notBefore`).
+    pub not_before: Timestamp,
+    /// End of the validity period (`notAfter`).
+    pub not_after: Timestamp,
+    /// The algorithm and size of the subject's public key.
+    pub key: KeyAlgorithm,
+}
+
+/// Checks a certificate for identity confirmation at `now` and returns its
+/// holder's data.
+///
+/// The rules run in the order a visitor can act on them: validity, key
+/// algorithm, then the subject. Only the first rejection is returned,
+/// because the visitor needs one reason to act on.
+pub fn check_certificate(
+    facts: &CertificateFacts,
+    now: Timestamp,
+) -> Result<CertificateHolder, CertificateError> {
+    check_validity(facts.not_before, facts.not_after, now)?;
+    check_key_algorithm(&facts.key)?;
+    parse_holder(&facts.subject)
+}
