@@ -17,7 +17,7 @@ use jiff::{SignedDuration, Timestamp};
 const NOW: &str = "2026-12-05T09:00:00Z";
 
 fn instant(text: &str) -> Timestamp {
-    text.parse().unwrap()
+    text.parse().expect("a valid RFC 3339 instant")
 }
 
 fn days(count: i64) -> SignedDuration {
