@@ -10,6 +10,7 @@
 use std::fmt;
 
 use super::hex;
+use super::token_atrs::{token_by_atr, TokenBrand};
 
 /// Bit convention announced by TS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,6 +258,16 @@ impl CardKind {
 const PCSC_STORAGE_RID: [u8; 8] = [0x80, 0x4F, 0x0C, 0xA0, 0x00, 0x00, 0x03, 0x06];
 
 fn identify(atr: &Atr) -> CardKind {
+    match token_by_atr(atr.as_bytes()) {
+        Some(TokenBrand::Rutoken(model)) => {
+            return CardKind::Rutoken {
+                model: model.to_owned(),
+            }
+        }
+        Some(TokenBrand::JaCarta) => return CardKind::JaCarta,
+        None => {}
+    }
+
     let is_contactless_pseudo_atr = atr.convention == Convention::Direct
         && atr.groups.len() == 3
         && atr.groups[0]
@@ -310,9 +321,8 @@ fn identify(atr: &Atr) -> CardKind {
             .join(" ");
         return CardKind::Rutoken { model };
     }
-    // NOTE: only JaCarta models that put their name into the historical
-    // bytes are recognised; tokens whose ATR carries a bare chip platform
-    // code show as unknown until their exact ATRs are added here.
+    // NOTE: a JaCarta or Rutoken whose ATR is neither in the exact table
+    // (`token_atrs`) nor carries the product name shows as unknown.
     if lower.contains("jacarta") {
         return CardKind::JaCarta;
     }
@@ -361,6 +371,21 @@ mod tests {
                 model: "Rutoken ECP".to_owned()
             }
         );
+    }
+
+    #[test]
+    fn published_token_atrs_are_recognised() {
+        for (text, brand) in crate::card::token_atrs::TOKEN_ATRS {
+            let atr = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            let expected = match brand {
+                TokenBrand::Rutoken(model) => CardKind::Rutoken {
+                    model: (*model).to_owned(),
+                },
+                TokenBrand::JaCarta => CardKind::JaCarta,
+            };
+            assert_eq!(atr.card_kind(), expected, "ATR {text}");
+            assert!(!atr.card_kind().may_be_travel_document(), "ATR {text}");
+        }
     }
 
     #[test]

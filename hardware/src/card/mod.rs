@@ -1,6 +1,7 @@
 //! Card readers and chip documents.
 //!
-//! - [`atr`]: answer-to-reset parsing and the table of recognised cards.
+//! - [`atr`]: answer-to-reset parsing and the table of recognised cards,
+//!   with the exact ATRs of signature tokens in `token_atrs`.
 //! - [`apdu`], [`status`]: command/response APDUs and ISO 7816 status words.
 //! - [`transport`]: the [`Transport`] trait every card protocol runs over,
 //!   with `61xx`/`6Cxx` handling and traffic counting.
@@ -21,6 +22,7 @@ pub mod hex;
 pub mod pcsc;
 pub mod sim;
 pub mod status;
+mod token_atrs;
 pub mod transport;
 
 pub use apdu::{Command, Response};
