@@ -25,6 +25,10 @@ const NEEDED: &[&str] = &[
     "openssl",
     // A recording SMTP server for the sync server's contact code tests.
     "python3-aiosmtpd",
+    // A software PKCS#11 token, and OpenSC's `pkcs11-tool` that puts keys
+    // and certificates on it, for the signature token tests.
+    "softhsm2",
+    "opensc",
 ];
 
 /// Installs missing packages when running as root; otherwise fails with the
