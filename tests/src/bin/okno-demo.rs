@@ -85,7 +85,7 @@ enum Chip {
 /// A point in the main job where the run can wait for the caller.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Pause {
-    /// The kiosk holds ticket numbers for registrations; nothing is typed yet.
+    /// The kiosk has ticket numbers for registrations; nothing is typed yet.
     Leases,
     /// The kiosk shows the ticket; its request may not have synced yet.
     Ticket,
@@ -316,7 +316,7 @@ fn parts(
     })
 }
 
-/// Keeping the code of each printed slip for the summary.
+/// A slip printer that keeps each printed code for the summary.
 mod slip_tee {
     use std::sync::{Arc, Mutex, PoisonError};
 

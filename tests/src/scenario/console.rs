@@ -233,8 +233,8 @@ impl<'a> ConsoleDriver<'a> {
         })
     }
 
-    /// Ends the visit: «Начать» when the visitor is not yet marked as at
-    /// the window, then «Завершить», and waits until the window is free.
+    /// Ends the visit: «Начать приём» while the ticket is only called, then
+    /// «Завершить», and waits until the window is free.
     pub fn finish_visit(&self) -> Result<(), ScenarioError> {
         const STEP: &str = "finishing the visit";
         let queue = self.console.window().global::<QueueAdapter>();
