@@ -138,3 +138,23 @@ async fn redeem_needs_a_live_portal_token() {
     assert_eq!(revoked.status, StatusCode::UNAUTHORIZED);
     assert_eq!(revoked.body["code"], "auth.revoked");
 }
+
+#[tokio::test]
+async fn confirmation_raises_account_level() {
+    let harness = Harness::new();
+    let visitor = domain::snils::parse_snils(VISITOR_SNILS).unwrap();
+    assert_eq!(harness.store.account(&visitor).unwrap(), None);
+
+    confirmed(&harness).await;
+
+    let account = harness.store.account(&visitor).unwrap();
+    assert_eq!(
+        account,
+        Some(sync_server::store::Account {
+            level: domain::account::AccountLevel::Confirmed,
+            updated_at: START.parse().unwrap(),
+        })
+    );
+    let stranger = domain::snils::Snils::from_first_nine([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert_eq!(harness.store.account(&stranger).unwrap(), None);
+}

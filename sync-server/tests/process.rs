@@ -260,6 +260,27 @@ fn cli_rejects_bad_input() {
     let (ok, _, stderr) = admin(&database, &["operator", "lock", "--login", "nobody"], None);
     assert!(!ok);
     assert!(stderr.contains("operator with login «nobody»"), "{stderr}");
+
+    // A СНИЛС with a wrong check number, then a valid one nobody confirmed.
+    let (ok, _, stderr) = admin(
+        &database,
+        &["account", "show", "--snils", "14681529787"],
+        None,
+    );
+    assert!(!ok);
+    assert!(stderr.contains("ошибка: СНИЛС: "), "{stderr}");
+    assert!(!stderr.contains("14681529787"), "{stderr}");
+    let (ok, stdout, stderr) = admin(
+        &database,
+        &["account", "show", "--snils", "14681529786"],
+        None,
+    );
+    assert!(!ok);
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains("учётная запись с этим СНИЛС на сервере не найдена"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -5,10 +5,7 @@
 //!   enforce the layering rules written in ARCHITECTURE.md.
 //! - [`scenario`] drives the kiosk and console windows through the main job.
 //! - [`escpos_read`] reads printed bytes back, apart from the encoder.
-//! - [`stand_in`] joins the two stations in one process until their
-//!   station-backed wiring is merged.
 
 pub mod deps;
 pub mod escpos_read;
 pub mod scenario;
-pub mod stand_in;

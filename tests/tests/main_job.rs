@@ -1,37 +1,35 @@
 //! The main job with real processes on loopback. A `sync-server` runs on a
 //! fresh SQLite file with a center, a kiosk and a console enrolled through
 //! the `provision` command with one-time tokens, and an operator added
-//! through the admin command. Then `okno-demo` drives both stations'
-//! windows by element id and prints to fake network printers, whose bytes
-//! are read back by `tests::escpos_read` (not by the hardware crate's
-//! decoder).
+//! through the admin command. Then `okno-demo` builds both stations from
+//! their configuration files and drives their windows by element id. They
+//! print to fake network printers, whose bytes are read back by
+//! `tests::escpos_read` (not by the hardware crate's decoder).
 //!
-//! In the main leg both stations run on their real parts, built from
-//! configuration files: the kiosk issues through its station store to the
-//! server, the console sees the ticket by long-poll, and the server
-//! redeems the code printed on the slip. The wrong-СНИЛС leg still runs on
-//! `tests::stand_in`.
+//! - The main leg reads the visitor's chip through pcscd, vpcd and the
+//!   virtual chip (`PcscRig`; needs root), and checks the account level
+//!   and the code on the server.
+//! - The fault legs kill the server with SIGKILL after the kiosk's request
+//!   synced, and keep it down while the kiosk issues a ticket; nothing is
+//!   lost or stored twice.
+//! - The wrong-СНИЛС leg checks the message and that no request is stored.
 //!
-//! Every log line the run wrote (server and both stations, at debug level)
-//! is searched for the visitor's data, the operator's password and the
-//! slip's code.
-//!
-//! FIXME: the main leg skips the chip and does not read the account level
-//! on the server. Start `hardware::card::sim::rig::PcscRig` with the
-//! visitor's chip and run with `--chip read`, and add the legs that need
-//! the server in the path (a station killed between issuing and
-//! confirming, the kiosk offline while issuing).
+//! Every log line each leg wrote (server and both stations, at debug
+//! level) is searched for the visitor's data, the operator's password and
+//! the slips' codes.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, OnceLock};
 use std::time::Duration;
 
 use domain::snils::SnilsError;
 use domain::{FieldRule, Lang};
+use hardware::card::sim::rig::{PcscRig, VPCD_READER};
 use hardware::printer::fake_network::{FakeMode, FakeNetworkPrinter};
 use tests::escpos_read;
 use tests::scenario::Visitor;
@@ -58,18 +56,13 @@ impl Drop for Server {
 }
 
 impl Server {
-    /// Starts `serve` on a free loopback port, its log appended to `log`.
-    fn start(database: &Path, log: &Path) -> Server {
+    /// Starts `serve` on `listen` (port 0 takes a free one), its log
+    /// appended to `log`.
+    fn start(database: &Path, log: &Path, listen: &str) -> Server {
         let mut child = Command::new(SERVER)
             .arg("--database")
             .arg(database)
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--shutdown-grace-secs",
-                "2",
-            ])
+            .args(["serve", "--listen", listen, "--shutdown-grace-secs", "2"])
             .env("RUST_LOG", "debug")
             .stderr(Stdio::piped())
             .spawn()
@@ -100,10 +93,6 @@ impl Server {
         Server { child, address }
     }
 
-    fn url(&self) -> String {
-        format!("http://{}", self.address)
-    }
-
     /// SIGKILL, as a crash or power cut would stop it.
     fn kill(mut self) {
         self.child.kill().expect("kill sync-server");
@@ -111,8 +100,9 @@ impl Server {
     }
 }
 
-/// Runs an admin command, with `input` on stdin, and returns its stdout.
-fn admin(database: &Path, args: &[&str], input: Option<&str>) -> String {
+/// Runs an admin command, with `input` on stdin; returns its exit success,
+/// stdout and stderr.
+fn try_admin(database: &Path, args: &[&str], input: Option<&str>) -> (bool, String, String) {
     let mut child = Command::new(SERVER)
         .arg("--database")
         .arg(database)
@@ -126,15 +116,49 @@ fn admin(database: &Path, args: &[&str], input: Option<&str>) -> String {
         writeln!(stdin, "{input}").expect("write stdin");
     }
     let output = child.wait_with_output().expect("admin command ends");
-    assert!(
+    (
         output.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_owned()
+        String::from_utf8(output.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Runs an admin command that must succeed and returns its stdout.
+fn admin(database: &Path, args: &[&str], input: Option<&str>) -> String {
+    let (ok, stdout, stderr) = try_admin(database, args, input);
+    assert!(ok, "{args:?} failed: {stderr}");
+    stdout
+}
+
+/// Builds the virtual chip once; it is a binary of the `hardware` package,
+/// which `cargo test -p tests` does not build.
+fn chip_binary() -> &'static PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-p", "hardware", "--bin", "okno-virtual-chip"])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building okno-virtual-chip failed");
+        PathBuf::from(SERVER).with_file_name("okno-virtual-chip")
+    })
+}
+
+/// What one `okno-demo` run returned.
+struct DemoRun {
+    ok: bool,
+    results: BTreeMap<String, String>,
+    /// The stages it paused at, in order.
+    paused: Vec<String>,
+}
+
+impl DemoRun {
+    fn result(&self, key: &str) -> Option<&str> {
+        self.results.get(key).map(String::as_str)
+    }
 }
 
 /// A server with a center, an enrolled kiosk and console, and an operator.
@@ -142,14 +166,13 @@ struct Site {
     dir: tempfile::TempDir,
     database: PathBuf,
     center: String,
-    server: Option<Server>,
+    server: RefCell<Option<Server>>,
+    /// The server's address, kept across restarts: the stations were
+    /// provisioned with it.
+    address: SocketAddr,
 }
 
 impl Site {
-    fn logs(&self) -> PathBuf {
-        self.dir.path().join("logs")
-    }
-
     fn new() -> Site {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir_all(dir.path().join("logs")).expect("log folder");
@@ -172,16 +195,18 @@ impl Site {
             ],
             None,
         );
-        let mut site = Site {
-            server: None,
+        let server = Server::start(
+            &database,
+            &dir.path().join("logs").join("server.log"),
+            "127.0.0.1:0",
+        );
+        let site = Site {
+            address: server.address,
+            server: RefCell::new(Some(server)),
             dir,
             database,
             center,
         };
-        site.server = Some(Server::start(
-            &site.database,
-            &site.logs().join("server.log"),
-        ));
         for station in ["kiosk", "operator"] {
             site.provision(station);
         }
@@ -202,8 +227,32 @@ impl Site {
         site
     }
 
-    fn server(&self) -> &Server {
-        self.server.as_ref().expect("the server runs")
+    fn logs(&self) -> PathBuf {
+        self.dir.path().join("logs")
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Kills the server with SIGKILL.
+    fn kill_server(&self) {
+        self.server
+            .borrow_mut()
+            .take()
+            .expect("the server runs")
+            .kill();
+    }
+
+    /// Starts the server again on the address the stations know.
+    fn restart_server(&self) {
+        let server = Server::start(
+            &self.database,
+            &self.logs().join("server.log"),
+            &self.address.to_string(),
+        );
+        assert_eq!(server.address, self.address);
+        *self.server.borrow_mut() = Some(server);
     }
 
     /// Enrolls `station` with a fresh token through its `provision` command.
@@ -214,7 +263,7 @@ impl Site {
             None,
         );
         let output = Command::new(STATION)
-            .args([station, "provision", "--server", &self.server().url()])
+            .args([station, "provision", "--server", &self.url()])
             .arg("--data-dir")
             .arg(self.dir.path().join(station))
             .env("OKNO_ENROLL_TOKEN", &token)
@@ -235,47 +284,85 @@ impl Site {
         );
     }
 
-    /// Runs `okno-demo` with `args`; returns its exit success and results.
-    fn demo(&self, name: &str, args: &[&str]) -> (bool, BTreeMap<String, String>) {
+    /// Runs `okno-demo` with `args` and the stations' configuration files.
+    /// At each `paused STAGE` line it calls `on_pause` with the stage, then
+    /// lets the run go on.
+    fn demo(&self, name: &str, args: &[&str], mut on_pause: impl FnMut(&str)) -> DemoRun {
         let result = self.dir.path().join(format!("{name}-result.txt"));
-        let output = Command::new(DEMO)
+        let log = std::fs::File::create(self.logs().join(format!("{name}.log")))
+            .expect("station log file");
+        let mut child = Command::new(DEMO)
             .args(args)
+            .arg("--kiosk-config")
+            .arg(self.dir.path().join("kiosk.toml"))
+            .arg("--console-config")
+            .arg(self.dir.path().join("operator.toml"))
             .args(["--operator-login", "smirnov", "--window", "3"])
             .arg("--result")
             .arg(&result)
             .env("OKNO_DEMO_PASSWORD", PASSWORD)
             .env("RUST_LOG", "debug")
-            .output()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
             .expect("run okno-demo");
-        std::fs::write(self.logs().join(format!("{name}.log")), &output.stderr)
-            .expect("station log");
-        let values = std::fs::read_to_string(&result)
+        let mut stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut summary = String::new();
+        let mut paused = Vec::new();
+        // okno-demo bounds each of its waits, so this loop ends when it
+        // exits.
+        for line in BufReader::new(stdout).lines() {
+            let line = line.expect("okno-demo stdout is UTF-8");
+            if let Some(stage) = line.strip_prefix("paused ") {
+                on_pause(stage);
+                paused.push(stage.to_owned());
+                writeln!(stdin, "go on").expect("okno-demo reads stdin");
+            }
+            summary.push_str(&line);
+            summary.push('\n');
+        }
+        drop(stdin);
+        let status = child.wait().expect("okno-demo ends");
+        if !status.success() {
+            eprintln!("okno-demo stdout:\n{summary}");
+            let log = std::fs::read_to_string(self.logs().join(format!("{name}.log")))
+                .unwrap_or_default();
+            let warnings = log
+                .lines()
+                .filter(|line| line.contains(" WARN ") || line.contains(" ERROR "));
+            for line in warnings.take(40) {
+                eprintln!("{line}");
+            }
+        }
+        let results = std::fs::read_to_string(&result)
             .unwrap_or_default()
             .lines()
             .filter_map(|line| line.split_once('='))
             .map(|(key, value)| (key.to_owned(), value.to_owned()))
             .collect();
-        if !output.status.success() {
-            eprintln!(
-                "okno-demo stdout:\n{}",
-                String::from_utf8_lossy(&output.stdout)
-            );
+        DemoRun {
+            ok: status.success(),
+            results,
+            paused,
         }
-        (output.status.success(), values)
     }
 
     /// Writes the stations' configuration files, as an installer would,
-    /// with the data directories `provision` filled; returns their paths.
-    fn write_configs(&self, kiosk_printer: &str, console_printer: &str) -> (String, String) {
+    /// with the data directories `provision` filled. `reader` names the
+    /// kiosk's contactless reader.
+    fn write_configs(&self, kiosk_printer: &str, console_printer: &str, reader: Option<&str>) {
         let dir = self.dir.path();
-        let kiosk = dir.join("kiosk.toml");
-        let text = format!(
+        let mut text = format!(
             "data_dir = {:?}\ncenter_name = \"МФЦ Тест\"\ntime_zone = \"Europe/Moscow\"\n\n\
              [printer]\nuri = {kiosk_printer:?}\nprofile = \"generic-80\"\n",
             dir.join("kiosk").display().to_string(),
         );
-        std::fs::write(&kiosk, text).expect("kiosk.toml");
-        let console = dir.join("operator.toml");
+        if let Some(reader) = reader {
+            text.push_str(&format!("\n[reader]\ncontactless = {reader:?}\n"));
+        }
+        std::fs::write(dir.join("kiosk.toml"), text).expect("kiosk.toml");
         let text = format!(
             "window = 3\nservices = [\"identity_confirmation\", \"registration\", \
              \"restore_access\", \"other_services\"]\nidle_lock_minutes = 30\n\
@@ -283,8 +370,37 @@ impl Site {
              [printer]\nuri = {console_printer:?}\nprofile = \"generic-80\"\n",
             dir.join("operator").display().to_string(),
         );
-        std::fs::write(&console, text).expect("operator.toml");
-        (kiosk.display().to_string(), console.display().to_string())
+        std::fs::write(dir.join("operator.toml"), text).expect("operator.toml");
+    }
+
+    /// Runs a counting query on the server's database file.
+    fn server_count(&self, sql: &str) -> i64 {
+        let db = rusqlite::Connection::open(&self.database).expect("open the server database");
+        db.query_row(sql, [], |row| row.get(0))
+            .unwrap_or_else(|err| panic!("{sql}: {err}"))
+    }
+
+    /// Returns the ticket numbers the server holds, in number order.
+    fn server_ticket_numbers(&self) -> Vec<String> {
+        let db = rusqlite::Connection::open(&self.database).expect("open the server database");
+        let mut statement = db
+            .prepare("SELECT number FROM tickets ORDER BY number")
+            .expect("query tickets");
+        statement
+            .query_map([], |row| row.get(0))
+            .expect("read tickets")
+            .collect::<Result<_, _>>()
+            .expect("ticket numbers")
+    }
+
+    /// Returns the account level line of `account show` for the visitor.
+    fn account_level(&self) -> String {
+        let shown = admin(
+            &self.database,
+            &["account", "show", "--snils", Visitor::demo().snils],
+            None,
+        );
+        shown.lines().next().unwrap_or_default().to_owned()
     }
 
     /// Returns every line of every log this site wrote, with the log's name.
@@ -329,31 +445,48 @@ fn wait_for_bytes(printer: &FakeNetworkPrinter, what: &str) -> Vec<u8> {
         .unwrap_or_else(|| panic!("the {what} printer got no job in time"))
 }
 
+/// Checks that a confirmed run printed `code` on a slip that `printer`
+/// received, and returns the code.
+fn assert_slip(printer: &FakeNetworkPrinter, run: &DemoRun) -> String {
+    let code = run.result("code").expect("a code slip printed").to_owned();
+    let slip = escpos_read::read(&wait_for_bytes(printer, "console")).expect("slip bytes");
+    assert!(
+        slip.lines
+            .iter()
+            .any(|line| line.trim() == "Код подтверждения личности"),
+        "{:?}",
+        slip.lines
+    );
+    assert!(
+        slip.lines.iter().any(|line| line.trim() == code),
+        "{:?}",
+        slip.lines
+    );
+    code
+}
+
 #[test]
-fn main_job_prints_ticket_and_code() {
+fn main_job_confirms_account_with_chip() {
+    let visitor = Visitor::demo();
+    let mut rig = PcscRig::start().expect("the PC/SC rig starts");
+    rig.insert_chip(chip_binary(), &visitor.virtual_chip_args())
+        .expect("the virtual chip starts");
     let site = Site::new();
     let kiosk_printer = FakeNetworkPrinter::start(FakeMode::Ready).expect("kiosk printer");
     let console_printer = FakeNetworkPrinter::start(FakeMode::Ready).expect("console printer");
-
-    let (kiosk_config, console_config) =
-        site.write_configs(&kiosk_printer.uri(), &console_printer.uri());
-    let (ok, results) = site.demo(
-        "main-job",
-        &[
-            "--kiosk-config",
-            &kiosk_config,
-            "--console-config",
-            &console_config,
-            // FIXME: `read` once this test starts `PcscRig` with the chip.
-            "--chip",
-            "skip",
-        ],
+    site.write_configs(
+        &kiosk_printer.uri(),
+        &console_printer.uri(),
+        Some(VPCD_READER),
     );
-    assert!(ok, "the main job failed: {results:?}");
-    assert_eq!(results.get("ticket").map(String::as_str), Some("Р-001"));
-    assert_eq!(results.get("chip").map(String::as_str), Some("Skipped"));
-    assert_eq!(results.get("confirmed").map(String::as_str), Some("true"));
-    let code = results.get("code").expect("a code slip printed").clone();
+
+    let run = site.demo("main-job", &["--chip", "read"], |_| {});
+    assert!(run.ok, "the main job failed: {:?}", run.results.keys());
+    assert_eq!(run.result("ticket"), Some("Р-001"));
+    assert_eq!(run.result("chip"), Some("Read"));
+    // Surname, given names, birth date and document number on both sides.
+    assert_eq!(run.result("compared"), Some("4"));
+    assert_eq!(run.result("confirmed"), Some("true"));
 
     // The ticket: its number and the QR payload, read from the bytes.
     let ticket = escpos_read::read(&wait_for_bytes(&kiosk_printer, "kiosk")).expect("ticket bytes");
@@ -378,28 +511,27 @@ fn main_job_prints_ticket_and_code() {
     assert_eq!(ticket.cuts, 1);
 
     // The slip: the code the console reported is the one on the paper.
-    let slip = escpos_read::read(&wait_for_bytes(&console_printer, "console")).expect("slip bytes");
-    assert!(
-        slip.lines
-            .iter()
-            .any(|line| line.trim() == "Код подтверждения личности"),
-        "{:?}",
-        slip.lines
-    );
-    assert!(
-        slip.lines.iter().any(|line| line.trim() == code),
-        "{:?}",
-        slip.lines
-    );
-    assert_eq!(slip.cuts, 1);
+    let code = assert_slip(&console_printer, &run);
+
+    // The confirmation raised the visitor's account on the server.
+    assert_eq!(site.account_level(), "уровень: подтверждённая");
+    let chip_requests = site.server_count("SELECT COUNT(*) FROM requests WHERE chip IS NOT NULL");
+    assert_eq!(chip_requests, 1, "the request carries the chip read");
 
     // The server issued that code for this visitor: it redeems once.
     let request = admin(
         &site.database,
-        &["code", "redeem", "--snils", Visitor::demo().snils],
+        &["code", "redeem", "--snils", visitor.snils],
         Some(&code),
     );
     assert_eq!(request.len(), 36, "a request id: {request}");
+    let (again, _, stderr) = try_admin(
+        &site.database,
+        &["code", "redeem", "--snils", visitor.snils],
+        Some(&code),
+    );
+    assert!(!again, "a code redeems only once");
+    assert!(stderr.contains("уже использован"), "{stderr}");
 
     // Both stations stay enrolled and the audit chain is intact.
     let devices = admin(&site.database, &["device", "list"], None);
@@ -407,8 +539,80 @@ fn main_job_prints_ticket_and_code() {
     let audit = admin(&site.database, &["audit", "verify"], None);
     assert!(audit.starts_with("audit log intact: "), "{audit}");
 
-    let mut secrets = Visitor::demo().secrets();
+    let mut secrets = visitor.secrets();
     secrets.push(code);
+    secrets.push(PASSWORD.to_owned());
+    assert_no_secrets(&site.log_lines(), &secrets);
+}
+
+#[test]
+fn server_faults_lose_nothing() {
+    let site = Site::new();
+    let kiosk_printer = FakeNetworkPrinter::start(FakeMode::Ready).expect("kiosk printer");
+    let console_printer = FakeNetworkPrinter::start(FakeMode::Ready).expect("console printer");
+    site.write_configs(&kiosk_printer.uri(), &console_printer.uri(), None);
+
+    // The server dies by SIGKILL after it acknowledged the kiosk's request
+    // and before the operator calls the ticket, then comes back.
+    let crash = site.demo(
+        "server-kill",
+        &["--chip", "skip", "--pause", "synced"],
+        |_| {
+            site.kill_server();
+            site.restart_server();
+        },
+    );
+    assert_eq!(crash.paused, ["synced"]);
+    assert!(
+        crash.ok,
+        "the job across a crash failed: {:?}",
+        crash.results.keys()
+    );
+    assert_eq!(crash.result("ticket"), Some("Р-001"));
+    assert_eq!(crash.result("confirmed"), Some("true"));
+    let first_code = assert_slip(&console_printer, &crash);
+    assert_eq!(site.server_count("SELECT COUNT(*) FROM tickets"), 1);
+    assert_eq!(site.server_count("SELECT COUNT(*) FROM requests"), 1);
+    let submitted = "SELECT COUNT(*) FROM events WHERE kind = 'request_submitted'";
+    assert_eq!(site.server_count(submitted), 1);
+
+    // The kiosk issues the next ticket while the server is down; the
+    // server comes back before the operator logs in.
+    let offline = site.demo(
+        "kiosk-offline",
+        &["--chip", "skip", "--pause", "leases", "--pause", "ticket"],
+        |stage| match stage {
+            "leases" => site.kill_server(),
+            _ => site.restart_server(),
+        },
+    );
+    assert_eq!(offline.paused, ["leases", "ticket"]);
+    assert!(
+        offline.ok,
+        "the offline job failed: {:?}",
+        offline.results.keys()
+    );
+    assert_eq!(offline.result("ticket"), Some("Р-002"));
+    assert_eq!(offline.result("confirmed"), Some("true"));
+    let second_code = assert_slip(&console_printer, &offline);
+    assert_ne!(first_code, second_code);
+
+    // Each ticket and request once, under distinct numbers.
+    assert_eq!(site.server_ticket_numbers(), ["Р-001", "Р-002"]);
+    assert_eq!(site.server_count("SELECT COUNT(*) FROM requests"), 2);
+    assert_eq!(site.server_count(submitted), 2);
+    let confirmed =
+        "SELECT COUNT(*) FROM requests WHERE json_extract(state, '$.state') = 'confirmed'";
+    assert_eq!(site.server_count(confirmed), 2);
+    assert_eq!(site.account_level(), "уровень: подтверждённая");
+    let devices = admin(&site.database, &["device", "list"], None);
+    assert_eq!(devices.lines().count(), 2, "{devices}");
+    let audit = admin(&site.database, &["audit", "verify"], None);
+    assert!(audit.starts_with("audit log intact: "), "{audit}");
+
+    let mut secrets = Visitor::demo().secrets();
+    secrets.push(first_code);
+    secrets.push(second_code);
     secrets.push(PASSWORD.to_owned());
     assert_no_secrets(&site.log_lines(), &secrets);
 }
@@ -418,47 +622,35 @@ fn wrong_snils_stores_nothing() {
     let site = Site::new();
     let kiosk_printer = FakeNetworkPrinter::start(FakeMode::Ready).expect("kiosk printer");
     let console_printer = FakeNetworkPrinter::start(FakeMode::Ready).expect("console printer");
-    let (ok, results) = site.demo(
-        "wrong-snils",
-        &[
-            "--leg",
-            "wrong-snils",
-            "--kiosk-printer",
-            &kiosk_printer.uri(),
-            "--console-printer",
-            &console_printer.uri(),
-        ],
-    );
-    assert!(ok, "the wrong-СНИЛС leg failed: {results:?}");
+    site.write_configs(&kiosk_printer.uri(), &console_printer.uri(), None);
+
+    let run = site.demo("wrong-snils", &["--leg", "wrong-snils"], |_| {});
+    assert!(run.ok, "the wrong-СНИЛС leg failed: {:?}", run.results);
     assert_eq!(
-        results.get("message").map(String::as_str),
+        run.result("message"),
         Some(SnilsError::Checksum.message(Lang::Ru).as_str())
     );
-    assert_eq!(
-        results.get("next_enabled").map(String::as_str),
-        Some("false")
-    );
-    assert_eq!(results.get("issued").map(String::as_str), Some("0"));
+    assert_eq!(run.result("next_enabled"), Some("false"));
+    assert_eq!(run.result("issued"), Some("0"));
     assert!(kiosk_printer.recorded().is_empty(), "no ticket is printed");
-    assert_no_secrets(&site.log_lines(), &Visitor::demo().secrets());
-}
 
-#[test]
-fn server_kill_keeps_devices() {
-    let mut site = Site::new();
-    site.server.take().expect("the server runs").kill();
-    site.server = Some(Server::start(
-        &site.database,
-        &site.logs().join("server.log"),
-    ));
-
-    // Enrolled before the crash, both stations are still known; a third
-    // enrollment after it works and the audit chain is whole.
-    let devices = admin(&site.database, &["device", "list"], None);
-    assert_eq!(devices.lines().count(), 2, "{devices}");
-    site.provision("kiosk");
-    let devices = admin(&site.database, &["device", "list"], None);
-    assert_eq!(devices.lines().count(), 3, "{devices}");
-    let audit = admin(&site.database, &["audit", "verify"], None);
-    assert!(audit.starts_with("audit log intact: "), "{audit}");
+    // Nothing in the kiosk's SQLite file, nothing on the server.
+    let kiosk_store = site
+        .dir
+        .path()
+        .join("kiosk")
+        .join(station::sync::STORE_FILE);
+    let kiosk_db = rusqlite::Connection::open(&kiosk_store).expect("open the kiosk's store");
+    for table in ["requests", "tickets", "outbox"] {
+        let rows: i64 = kiosk_db
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| {
+                row.get(0)
+            })
+            .expect("count rows");
+        assert_eq!(rows, 0, "kiosk table {table}");
+    }
+    assert_eq!(site.server_count("SELECT COUNT(*) FROM requests"), 0);
+    assert_eq!(site.server_count("SELECT COUNT(*) FROM tickets"), 0);
+    assert_eq!(site.server_count("SELECT COUNT(*) FROM accounts"), 0);
+    assert_no_secrets(&site.log_lines(), &Visitor::with_wrong_snils().secrets());
 }

@@ -11,8 +11,8 @@ use domain::FieldRule;
 use uuid::Uuid;
 
 use super::{
-    AuditCommand, CenterCommand, CodeCommand, Command, DeviceCommand, OperatorCommand,
-    OperatorRoleArg, PortalClientCommand, RoleArg,
+    AccountCommand, AuditCommand, CenterCommand, CodeCommand, Command, DeviceCommand,
+    OperatorCommand, OperatorRoleArg, PortalClientCommand, RoleArg,
 };
 use crate::secrets;
 use crate::store::sqlite::{Durability, SqliteStore};
@@ -126,6 +126,21 @@ pub fn run(database: &Path, command: Command) -> anyhow::Result<()> {
                 now,
             )?;
             println!("{}", redeemed.request_id);
+        }
+        Command::Account(AccountCommand::Show { snils }) => {
+            let snils = domain::snils::parse_snils(&snils)
+                .map_err(|err| anyhow::anyhow!("СНИЛС: {}", err.message(domain::Lang::Ru)))?;
+            let Some(account) = store.account(&snils)? else {
+                bail!(
+                    "учётная запись с этим СНИЛС на сервере не найдена: её создаёт только \
+                     подтверждение личности в центре; проверьте СНИЛС"
+                );
+            };
+            println!(
+                "уровень: {}",
+                account.level.name_lowercase(domain::Lang::Ru)
+            );
+            println!("изменён: {}", account.updated_at);
         }
         Command::Audit(AuditCommand::Verify) => match store.verify_audit()? {
             AuditReport::Intact { entries } => {

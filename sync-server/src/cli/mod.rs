@@ -59,6 +59,20 @@ pub enum Command {
     /// Identity confirmation codes.
     #[command(subcommand)]
     Code(CodeCommand),
+    /// Visitors' portal accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Print the level of a visitor's portal account («подтверждённая»
+    /// after an operator's confirmation) and when it last changed.
+    Show {
+        /// СНИЛС of the account's owner, with or without separators.
+        #[arg(long)]
+        snils: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

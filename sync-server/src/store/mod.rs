@@ -63,6 +63,14 @@ pub struct RevocationStamp {
     pub modified: Option<std::time::SystemTime>,
 }
 
+/// A visitor's portal account as this server keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Account {
+    pub level: domain::account::AccountLevel,
+    /// When the level last changed.
+    pub updated_at: Timestamp,
+}
+
 /// A device with the key it signs requests with.
 #[derive(Clone)]
 pub struct DeviceCredentials {
@@ -401,4 +409,8 @@ pub trait Store: Send + Sync + 'static {
         actor: &str,
         now: Timestamp,
     ) -> Result<domain::sync::CodeRedeemed, StoreError>;
+
+    /// Returns the portal account of the person with `snils`, or `None`
+    /// when no confirmation at a center has created it yet.
+    fn account(&self, snils: &domain::snils::Snils) -> Result<Option<Account>, StoreError>;
 }

@@ -1,42 +1,36 @@
 //! `okno-demo`: the main job on a kiosk and an operator console built in
-//! this process, driven headless through Slint's testing backend by the
-//! scenario in `tests::scenario`. `cargo xtask demo --headless` runs it
-//! after starting the server and provisioning the stations;
-//! `tests/tests/main_job.rs` runs it as a child process.
-//!
-//! Tickets and slips print through `hardware::printer` to the URIs given.
-//! Until the kiosk's and console's station wiring is merged, the ticket
-//! travels from kiosk to console through `tests::stand_in` inside this
-//! process, and the summary notes it.
+//! this process from their configuration files, as `kiosk run` and
+//! `operator run` build them, and driven headless through Slint's testing
+//! backend by the scenario in `tests::scenario`. `cargo xtask demo
+//! --headless` runs it after starting the server and provisioning the
+//! stations; `tests/tests/main_job.rs` runs it as a child process.
 //!
 //! Prints the summary on stdout (ticket number and slip code included,
 //! for the person running the demo); logs go to stderr with `RUST_LOG`.
 //! With `--result FILE`, writes `key=value` lines for a test to read.
-//! Exits 0 only when no step failed.
+//! With `--pause STAGE`, prints `paused STAGE` on stdout at that stage and
+//! waits for a line on stdin, so a test can stop or restart the server
+//! there. Exits 0 only when no step failed.
 
-use std::path::PathBuf;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use clap::{Parser, ValueEnum};
 use domain::clock::{Clock, SystemClock};
 use domain::ticket::ServiceCategory;
-use hardware::printer::{Printer, PrinterUri, Profile};
-use jiff::tz::{Offset, TimeZone};
-use jiff::SignedDuration;
-use kiosk::fields::{DomainRules, MOSCOW_OFFSET_HOURS};
-use operator::backend::memory::MemoryBackend;
-use operator::outbox::MemoryOutbox;
-use operator::{Console, Deps, Settings};
+use operator::Console;
 use slint::ComponentHandle;
 use tests::scenario::console::OperatorLogin;
 use tests::scenario::job::{self, JobInput};
 use tests::scenario::kiosk::ChipPlan;
-use tests::scenario::{ConsoleDriver, KioskDriver, Visitor};
-use tests::stand_in::{BridgeIssuer, TeePrinter};
+use tests::scenario::{ConsoleDriver, KioskDriver, ScenarioError, Visitor};
+
+/// Bound for the waits on the kiosk's sync service.
+const SYNC_WAIT: Duration = Duration::from_secs(60);
 
 /// Runs Okno's main job headless and prints what happened.
 #[derive(Parser)]
@@ -45,27 +39,14 @@ struct Args {
     /// What to run: the main job, or a visitor mistyping the СНИЛС.
     #[arg(long, value_enum, default_value_t = Leg::MainJob)]
     leg: Leg,
-    /// The center's name on the screens and the paper.
-    #[arg(long, default_value = "МФЦ «Мои документы» (демо)")]
-    center_name: String,
-    /// The kiosk's configuration file (`kiosk.toml`). With
-    /// `--console-config`, both stations run with their real parts against
-    /// the sync server they were provisioned with.
-    #[arg(long, requires = "console_config")]
-    kiosk_config: Option<PathBuf>,
-    /// The console's configuration file (`operator.toml`).
-    #[arg(long, requires = "kiosk_config")]
-    console_config: Option<PathBuf>,
-    /// Without the configuration files: the kiosk's ticket printer, such as
-    /// virtual://var/receipts/kiosk.
-    #[arg(long, default_value = "virtual:///tmp/okno-demo/kiosk")]
-    kiosk_printer: String,
-    /// Without the configuration files: the console's slip printer.
-    #[arg(long, default_value = "virtual:///tmp/okno-demo/operator")]
-    console_printer: String,
-    /// Printer profile for both printers (a shipped name or a TOML file).
-    #[arg(long, default_value = "generic-80")]
-    printer_profile: String,
+    /// The kiosk's configuration file (`kiosk.toml`), with the data
+    /// directory its `provision` command filled.
+    #[arg(long)]
+    kiosk_config: PathBuf,
+    /// The console's configuration file (`operator.toml`), provisioned
+    /// with the same sync server.
+    #[arg(long)]
+    console_config: PathBuf,
     /// The operator's login; the password comes from OKNO_DEMO_PASSWORD.
     #[arg(long, default_value = "demo")]
     operator_login: String,
@@ -77,6 +58,10 @@ struct Args {
     /// Whether the visitor puts the passport on the reader.
     #[arg(long, value_enum, default_value_t = Chip::Read)]
     chip: Chip,
+    /// Stages of the main job at which to wait for a line on stdin; may be
+    /// given more than once.
+    #[arg(long, value_enum)]
+    pause: Vec<Pause>,
     /// Folder for screenshots of both windows.
     #[arg(long)]
     screenshots: Option<PathBuf>,
@@ -97,10 +82,25 @@ enum Chip {
     Skip,
 }
 
-fn printer(uri: &str, profile: &str) -> anyhow::Result<Printer> {
-    let uri: PrinterUri = uri.parse().with_context(|| format!("printer URI {uri}"))?;
-    let profile = Profile::load(profile).with_context(|| format!("printer profile {profile}"))?;
-    Ok(Printer::new(uri, profile))
+/// A point in the main job where the run can wait for the caller.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Pause {
+    /// The kiosk has ticket numbers for registrations; nothing is typed yet.
+    Leases,
+    /// The kiosk shows the ticket; its request may not have synced yet.
+    Ticket,
+    /// The kiosk's outbox is empty: the server acknowledged the request.
+    Synced,
+}
+
+impl Pause {
+    fn name(self) -> &'static str {
+        match self {
+            Pause::Leases => "leases",
+            Pause::Ticket => "ticket",
+            Pause::Synced => "synced",
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -118,6 +118,38 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints `paused STAGE` and blocks until stdin gives a line.
+fn pause_at(stage: Pause) -> Result<(), ScenarioError> {
+    println!("paused {}", stage.name());
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(read) if read > 0 => Ok(()),
+        _ => Err(ScenarioError::Unexpected {
+            step: "pause",
+            expected: format!("a line on stdin to go on after {}", stage.name()),
+            found: "stdin closed".to_owned(),
+        }),
+    }
+}
+
+/// Waits, without turning the event loop, until `done` returns true.
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) -> Result<(), ScenarioError> {
+    let deadline = Instant::now() + SYNC_WAIT;
+    while !done() {
+        if Instant::now() >= deadline {
+            return Err(ScenarioError::Timeout {
+                what: what.to_owned(),
+                seconds: SYNC_WAIT.as_secs(),
+            });
+        }
+        // The sync service works on its own thread; the condition, not
+        // this pause, ends the wait.
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
+}
+
 fn run(args: Args) -> anyhow::Result<bool> {
     // One platform for both windows, with an event loop for the console's
     // worker, Slint's clock under the script's control, and the software
@@ -131,26 +163,13 @@ fn run(args: Args) -> anyhow::Result<bool> {
     )))
     .map_err(|err| anyhow::anyhow!("cannot set up the testing platform: {err}"))?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let real = match (&args.kiosk_config, &args.console_config) {
-        (Some(kiosk), Some(console)) => Some((kiosk.clone(), console.clone())),
-        _ => None,
-    };
-    let parts = match &real {
-        Some((kiosk, console)) => real_parts(kiosk, console, clock.clone())?,
-        None => stand_in_parts(&args, clock.clone())?,
-    };
     let Parts {
-        kiosk_window,
+        station,
         console,
         slips,
-        issued,
-        _station_kiosk,
-    } = parts;
-    let kiosk_window: &ui::KioskWindow = match (&_station_kiosk, &kiosk_window) {
-        (Some(station), _) => station.kiosk().window(),
-        (None, Some(kiosk)) => kiosk.window(),
-        (None, None) => anyhow::bail!("no kiosk window was built"),
-    };
+        time_zone,
+    } = parts(&args.kiosk_config, &args.console_config, clock)?;
+    let kiosk_window = station.kiosk().window();
     kiosk_window
         .window()
         .set_size(slint::LogicalSize::new(1080.0, 1920.0));
@@ -171,9 +190,19 @@ fn run(args: Args) -> anyhow::Result<bool> {
     let kiosk_driver = KioskDriver::new(kiosk_window);
     let console_driver = ConsoleDriver::new(&console);
     let mut results: Vec<(String, String)> = Vec::new();
+    let store = station.store().clone();
 
     let ok = match args.leg {
         Leg::MainJob => {
+            if args.pause.contains(&Pause::Leases) {
+                let today = time_zone.to_datetime(jiff::Timestamp::now()).date();
+                wait_for("the kiosk holds registration numbers", || {
+                    store
+                        .remaining_numbers(ServiceCategory::Registration, today)
+                        .is_ok_and(|left| left > 0)
+                })?;
+                pause_at(Pause::Leases)?;
+            }
             let input = JobInput {
                 visitor: Visitor::demo(),
                 operator: OperatorLogin {
@@ -187,20 +216,35 @@ fn run(args: Args) -> anyhow::Result<bool> {
                 },
                 screenshots: args.screenshots.clone(),
             };
-            let outcome = job::run(&kiosk_driver, &console_driver, &input, || {
-                slips.codes().last().cloned()
-            });
+            let after_ticket = |_: &_| {
+                if args.pause.contains(&Pause::Ticket) {
+                    pause_at(Pause::Ticket)?;
+                }
+                if args.pause.contains(&Pause::Synced) {
+                    wait_for("the server acknowledges the kiosk's request", || {
+                        store
+                            .outbox_counts()
+                            .is_ok_and(|counts| counts.pending == 0 && counts.failed == 0)
+                    })?;
+                    pause_at(Pause::Synced)?;
+                }
+                Ok(())
+            };
+            let outcome = job::run_with_pause(
+                &kiosk_driver,
+                &console_driver,
+                &input,
+                || slips.codes().last().cloned(),
+                after_ticket,
+            );
             println!("Okno main job:");
             print!("{}", outcome.report);
-            if real.is_none() {
-                println!(
-                    "  [note] stand-in: the ticket went from kiosk to console inside this process, \
-                     not through the sync server"
-                );
-            }
             if let Some(ticket) = &outcome.ticket {
                 results.push(("ticket".to_owned(), ticket.number.clone()));
                 results.push(("chip".to_owned(), format!("{:?}", ticket.chip)));
+            }
+            if let Some(comparison) = &outcome.comparison {
+                results.push(("compared".to_owned(), comparison.compared.len().to_string()));
             }
             if let Some(decision) = &outcome.decision {
                 results.push(("confirmed".to_owned(), decision.confirmed.to_string()));
@@ -219,7 +263,8 @@ fn run(args: Args) -> anyhow::Result<bool> {
             kiosk_driver.cancel()?;
             results.push(("message".to_owned(), refusal.message.clone()));
             results.push(("next_enabled".to_owned(), refusal.next_enabled.to_string()));
-            let issued = issued();
+            let counts = store.outbox_counts()?;
+            let issued = counts.pending + counts.failed + counts.acked;
             results.push(("issued".to_owned(), issued.to_string()));
             !refusal.message.is_empty() && !refusal.next_enabled && issued == 0
         }
@@ -234,23 +279,20 @@ fn run(args: Args) -> anyhow::Result<bool> {
     Ok(ok)
 }
 
-/// The two windows and what the run reads back from them.
+/// The two stations and what the run reads back from them.
 struct Parts {
-    /// The stand-in kiosk; `None` when `_station_kiosk` is used.
-    kiosk_window: Option<kiosk::Kiosk>,
-    console: Console,
-    slips: Arc<TeePrinter>,
-    /// Counts the requests the kiosk stored.
-    issued: Box<dyn Fn() -> u64>,
     /// The kiosk with its real parts, kept alive so its sync service runs.
-    _station_kiosk: Option<kiosk::wiring::StationKiosk>,
+    station: kiosk::wiring::StationKiosk,
+    console: Console,
+    slips: Arc<slip_tee::TeePrinter>,
+    /// The center's zone, which decides the day of the ticket numbers.
+    time_zone: jiff::tz::TimeZone,
 }
 
-/// Builds both stations from their configuration files, as `kiosk run`
-/// and `operator run` do.
-fn real_parts(
-    kiosk_config: &std::path::Path,
-    console_config: &std::path::Path,
+/// Builds both stations from their configuration files.
+fn parts(
+    kiosk_config: &Path,
+    console_config: &Path,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<Parts> {
     let kiosk_config = kiosk::config::Config::load(kiosk_config)?;
@@ -263,90 +305,57 @@ fn real_parts(
     )?;
     let console_config = operator::config::Config::load(console_config)?;
     let mut parts = operator::setup::real_parts(&console_config, clock)?;
-    let slips = Arc::new(TeePrinter::new(parts.deps.printer.clone()));
+    let slips = Arc::new(slip_tee::TeePrinter::new(parts.deps.printer.clone()));
     parts.deps.printer = slips.clone();
     let console = Console::init(parts.deps).context("the console window")?;
-    let store = station.store().clone();
     Ok(Parts {
-        kiosk_window: None,
+        station,
         console,
         slips,
-        issued: Box::new(move || {
-            store
-                .outbox_counts()
-                .map(|counts| counts.pending + counts.failed + counts.acked)
-                .unwrap_or(0)
-        }),
-        _station_kiosk: Some(station),
+        time_zone: kiosk_config.time_zone,
     })
 }
 
-/// Builds both stations with the in-process stand-ins of `tests::stand_in`.
-fn stand_in_parts(args: &Args, clock: Arc<dyn Clock>) -> anyhow::Result<Parts> {
-    let zone = TimeZone::fixed(Offset::constant(MOSCOW_OFFSET_HOURS));
-    let backend = MemoryBackend::new(clock.clone());
-    backend.add_operator(&args.operator_login, &args.operator_password);
+/// A slip printer that keeps each printed code for the summary.
+mod slip_tee {
+    use std::sync::{Arc, Mutex, PoisonError};
 
-    let issuer = Rc::new(BridgeIssuer::new(
-        backend.clone(),
-        clock.clone(),
-        zone.clone(),
-        args.center_name.clone(),
-        Some(printer(&args.kiosk_printer, &args.printer_profile)?),
-    ));
-    let services = kiosk::Services {
-        center_name: args.center_name.clone(),
-        rules: Rc::new(DomainRules::new(
-            clock.clone(),
-            Offset::constant(MOSCOW_OFFSET_HOURS),
-        )),
-        // FIXME: the kiosk's PC/SC reader replaces this once merged.
-        chip: Rc::new(kiosk::chip::NoReader),
-        issuer: issuer.clone(),
-        service: None,
-    };
-    let kiosk = kiosk::init(services).context("the kiosk window")?;
+    use operator::printer::{PrinterFault, Slip, SlipPrinter};
 
-    let slips = Arc::new(TeePrinter::new(Arc::new(
-        operator::printer::EscPosPrinter::new(
-            &args.console_printer,
-            &args.printer_profile,
-            &args.center_name,
-        )
-        .context("the console's printer")?,
-    )));
-    let console = Console::init(Deps {
-        backend: Arc::new(backend.clone()),
-        printer: slips.clone(),
-        qr: Arc::new(operator::qr::NoQrVerifier),
-        mrz: Arc::new(operator::chip::NoMrzInterpreter),
-        outbox: Arc::new(MemoryOutbox::default()),
-        clock: clock.clone(),
-        settings: Settings {
-            default_window: None,
-            services: ServiceCategory::ALL.to_vec(),
-            idle_lock: SignedDuration::from_mins(30),
-            time_zone: zone,
-            poll_wait: Duration::from_millis(500),
-            retry_interval: Duration::from_millis(200),
-        },
-    })
-    .context("the console window")?;
-    console
-        .window()
-        .window()
-        .set_size(slint::LogicalSize::new(1366.0, 768.0));
-    console
-        .window()
-        .show()
-        .context("showing the console window")?;
-    let _worker = operator::worker::start(&console);
+    /// Passes slips on to the console's printer and keeps the code of each
+    /// code slip that printed, so the run can report it.
+    pub struct TeePrinter {
+        inner: Arc<dyn SlipPrinter>,
+        codes: Mutex<Vec<String>>,
+    }
 
-    Ok(Parts {
-        kiosk_window: Some(kiosk),
-        console,
-        slips,
-        issued: Box::new(move || u64::from(issuer.issued())),
-        _station_kiosk: None,
-    })
+    impl TeePrinter {
+        pub fn new(inner: Arc<dyn SlipPrinter>) -> Self {
+            TeePrinter {
+                inner,
+                codes: Mutex::new(Vec::new()),
+            }
+        }
+
+        /// Returns the codes of the code slips printed so far.
+        pub fn codes(&self) -> Vec<String> {
+            self.codes
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone()
+        }
+    }
+
+    impl SlipPrinter for TeePrinter {
+        fn print(&self, slip: &Slip) -> Result<(), PrinterFault> {
+            self.inner.print(slip)?;
+            if let Slip::Confirmation(code) | Slip::RecoveryCode(code) = slip {
+                self.codes
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(code.code.clone());
+            }
+            Ok(())
+        }
+    }
 }

@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use i_slint_backend_testing::ElementHandle;
-use operator::ui::{ChipStatus, DecisionStatus, FieldKey, RequestAdapter};
+use operator::ui::{
+    ChipStatus, CurrentStatus, DecisionStatus, FieldKey, QueueAdapter, RequestAdapter,
+};
 use operator::Console;
 use slint::{ComponentHandle, Model};
 
@@ -228,6 +230,23 @@ impl<'a> ConsoleDriver<'a> {
             confirmed: status == DecisionStatus::Confirmed,
             queued: status == DecisionStatus::QueuedOffline,
             banner: self.text(STEP, "RequestPanel::decision-result")?,
+        })
+    }
+
+    /// Ends the visit: «Начать приём» while the ticket is only called, then
+    /// «Завершить», and waits until the window is free.
+    pub fn finish_visit(&self) -> Result<(), ScenarioError> {
+        const STEP: &str = "finishing the visit";
+        let queue = self.console.window().global::<QueueAdapter>();
+        if queue.get_current_status() == CurrentStatus::Called {
+            self.click(STEP, "QueuePanel::start")?;
+            pump::wait_until("the visit starts", self.server_wait, || {
+                queue.get_current_status() == CurrentStatus::Serving
+            })?;
+        }
+        self.click(STEP, "QueuePanel::done")?;
+        pump::wait_until("the window is free", self.server_wait, || {
+            queue.get_current_status() == CurrentStatus::None
         })
     }
 

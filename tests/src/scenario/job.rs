@@ -1,6 +1,7 @@
 //! The main job end to end on two running windows: the kiosk's
-//! registration, then the console's call, comparison and confirmation,
-//! each step recorded in a [`Report`] with its typed result kept.
+//! registration, then the console's call, comparison, confirmation and
+//! the end of the visit, each step recorded in a [`Report`] with its typed
+//! result kept.
 
 use std::path::PathBuf;
 
@@ -38,8 +39,22 @@ pub fn run(
     input: &JobInput,
     slip_code: impl FnMut() -> Option<String>,
 ) -> JobOutcome {
+    run_with_pause(kiosk, console, input, slip_code, |_| Ok(()))
+}
+
+/// Runs the main job like [`run`], calling `after_ticket` once the kiosk
+/// shows the ticket and before the operator logs in, so a caller can stop
+/// or restart the server there. An error from it ends the run as a failed
+/// step.
+pub fn run_with_pause(
+    kiosk: &KioskDriver<'_>,
+    console: &ConsoleDriver<'_>,
+    input: &JobInput,
+    slip_code: impl FnMut() -> Option<String>,
+    after_ticket: impl FnOnce(&KioskTicket) -> Result<(), ScenarioError>,
+) -> JobOutcome {
     let mut outcome = JobOutcome::default();
-    if let Err(err) = steps(kiosk, console, input, slip_code, &mut outcome) {
+    if let Err(err) = steps(kiosk, console, input, slip_code, after_ticket, &mut outcome) {
         let step = next_step(&outcome);
         outcome.report.failed(step, err);
     }
@@ -51,7 +66,8 @@ fn next_step(outcome: &JobOutcome) -> &'static str {
         (None, _, _) => "kiosk: registration",
         (Some(_), None, _) => "console: login, queue and call",
         (Some(_), Some(_), None) => "console: confirmation",
-        _ => "console: code slip",
+        _ if outcome.code.is_none() => "console: code slip",
+        _ => "console: visit",
     }
 }
 
@@ -73,6 +89,7 @@ fn steps(
     console: &ConsoleDriver<'_>,
     input: &JobInput,
     slip_code: impl FnMut() -> Option<String>,
+    after_ticket: impl FnOnce(&KioskTicket) -> Result<(), ScenarioError>,
     outcome: &mut JobOutcome,
 ) -> Result<(), ScenarioError> {
     let ticket = kiosk.register(&input.visitor, input.chip)?;
@@ -103,7 +120,9 @@ fn steps(
         kiosk.screenshot(path)
     });
     let number = ticket.number.clone();
+    let paused = after_ticket(&ticket);
     outcome.ticket = Some(ticket);
+    paused?;
 
     console.log_in(&input.operator)?;
     console.wait_for_ticket(&number)?;
@@ -181,5 +200,10 @@ fn steps(
         .report
         .done("console: code slip", format!("code {code} printed"));
     outcome.code = Some(code);
+
+    console.finish_visit()?;
+    outcome
+        .report
+        .done("console: visit", format!("{number} finished, window free"));
     Ok(())
 }

@@ -265,7 +265,7 @@ impl<'a> KioskDriver<'a> {
     ) -> Result<KioskTicket, ScenarioError> {
         self.begin_registration()?;
         self.fill_steps(visitor, None)?;
-        let chip = self.chip_step(chip)?;
+        let chip = self.chip_step(visitor, chip)?;
         let review = self.review()?;
         self.confirm()?;
         Ok(KioskTicket {
@@ -278,7 +278,7 @@ impl<'a> KioskDriver<'a> {
         })
     }
 
-    fn chip_step(&self, plan: ChipPlan) -> Result<ChipStep, ScenarioError> {
+    fn chip_step(&self, visitor: &Visitor, plan: ChipPlan) -> Result<ChipStep, ScenarioError> {
         const STEP: &str = "chip";
         // A kiosk without a configured reader goes straight to review.
         if !self.exists("ChipPage::skip") && !self.exists("ChipPage::proceed") {
@@ -287,6 +287,24 @@ impl<'a> KioskDriver<'a> {
         if plan == ChipPlan::Skip {
             self.tap(STEP, "ChipPage::skip")?;
             return Ok(ChipStep::Skipped);
+        }
+        // The chip opens only with the travel passport's number and expiry
+        // date (BAC), which the visitor types here.
+        let access = [
+            visitor.travel_passport_number,
+            visitor.travel_passport_expiry,
+        ];
+        for (index, value) in access.into_iter().enumerate() {
+            let field = self
+                .all("AccessField::value-box")
+                .into_iter()
+                .nth(index)
+                .ok_or_else(|| ScenarioError::Missing {
+                    step: STEP,
+                    id: format!("AccessField::value-box #{index}"),
+                })?;
+            self.tap_element(&field);
+            self.type_text(value)?;
         }
         self.tap(STEP, "ChipPage::read")?;
         let adapter = self.window.global::<ChipAdapter>();

@@ -27,6 +27,12 @@ pub struct Visitor {
     /// As typed: `8`, spaces and dashes.
     pub phone: &'static str,
     pub email: &'static str,
+    /// The biometric travel passport's number, typed on the chip step to
+    /// open the chip (nine digits).
+    pub travel_passport_number: &'static str,
+    /// The travel passport's expiry date, `ДД.ММ.ГГГГ`, typed on the chip
+    /// step.
+    pub travel_passport_expiry: &'static str,
 }
 
 impl std::fmt::Debug for Visitor {
@@ -69,7 +75,31 @@ impl Visitor {
             inn: "772512345622",
             phone: "8 912 345-67-89",
             email: "anna.smirnova@mail.ru",
+            travel_passport_number: "450781234",
+            travel_passport_expiry: "20.10.2034",
         }
+    }
+
+    /// Returns the arguments of `okno-virtual-chip` for this visitor's
+    /// travel passport: the names transliterated as ICAO Doc 9303 does,
+    /// birth and expiry as `YYMMDD`. The number is the internal passport's
+    /// digits without the fourth, so a console that compares the chip with
+    /// the internal passport (first three and last six digits) agrees too.
+    pub fn virtual_chip_args(&self) -> [&'static str; 12] {
+        [
+            "--document-number",
+            self.travel_passport_number,
+            "--surname",
+            "SMIRNOVA",
+            "--given-names",
+            "ANNA VIKTOROVNA",
+            "--birth",
+            "840914",
+            "--expiry",
+            "341020",
+            "--sex",
+            "F",
+        ]
     }
 
     /// Returns the same visitor with the last digit of the СНИЛС mistyped,
@@ -116,6 +146,10 @@ impl Visitor {
             self.inn,
             self.phone,
             self.email,
+            self.travel_passport_number,
+            self.travel_passport_expiry,
+            "SMIRNOVA",
+            "VIKTOROVNA",
         ]
         .iter()
         .map(|value| (*value).to_owned())
@@ -145,5 +179,12 @@ mod tests {
         assert_eq!(phone.to_string(), PHONE_SHOWN);
         domain::inn::parse_personal_inn(visitor.inn).expect("valid personal ИНН");
         assert!(domain::snils::parse_snils(Visitor::with_wrong_snils().snils).is_err());
+        let chip = visitor.virtual_chip_args();
+        assert_eq!(chip[1], visitor.travel_passport_number);
+        assert_eq!(
+            (chip[7], chip[9]),
+            ("840914", "341020"),
+            "birth 14.09.1984 and expiry 20.10.2034 as YYMMDD"
+        );
     }
 }

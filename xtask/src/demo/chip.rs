@@ -20,16 +20,16 @@ const LOCK_DIR: &str = "/run/okno-pcsc-rig.lock";
 const PCSCD_SOCKET: &str = "/run/pcscd/pcscd.comm";
 const VPCD_CONFIG: &str = "/etc/reader.conf.d/vpcd";
 
-/// The virtual chip's data: the demo visitor's passport as the
-/// machine-readable zone writes it (the zone keeps the first 9 of the 10
-/// digits).
+/// The virtual chip's data: the demo visitor's travel passport, equal to
+/// `tests::scenario::Visitor::virtual_chip_args` (the visitor types this
+/// number and expiry date on the kiosk's chip step).
 pub const CHIP_ARGS: &[&str] = &[
     "--document-number",
-    "450978123",
+    "450781234",
     "--surname",
     "SMIRNOVA",
     "--given-names",
-    "ANNA",
+    "ANNA VIKTOROVNA",
     "--birth",
     "840914",
     "--expiry",

@@ -6,6 +6,7 @@
 //! Reads that need no transaction (devices, sessions, operators, centers,
 //! pulls, audit checks) use a second connection.
 
+mod accounts;
 mod admin;
 mod apply;
 mod audit;
@@ -421,6 +422,13 @@ impl crate::store::Store for SqliteStore {
         now: Timestamp,
     ) -> Result<domain::sync::CodeRedeemed, StoreError> {
         codes::redeem_code(&mut self.conn(), code_hash, snils_digits, actor, now)
+    }
+
+    fn account(
+        &self,
+        snils: &domain::snils::Snils,
+    ) -> Result<Option<crate::store::Account>, StoreError> {
+        accounts::account(&self.reader(), snils)
     }
 
     fn lease_stock(&self) -> Result<Vec<crate::store::LeaseStock>, StoreError> {
