@@ -258,11 +258,14 @@ impl Site {
             ServiceCategory::RestoreAccess,
             ServiceCategory::OtherServices,
         ];
+        // Every leased category, not only the console's: a test may issue
+        // a ticket of a service the console does not serve.
+        let leased = config.lease_categories.clone();
         let sync = SyncHandle::start(Arc::clone(&store), &credentials, config, |_| {})
             .expect("start kiosk sync");
         let kiosk = Kiosk { store, sync };
         wait_for("the kiosk's leased blocks", || {
-            config_categories().iter().all(|category| {
+            leased.iter().all(|category| {
                 kiosk
                     .store
                     .remaining_numbers(*category, today())
