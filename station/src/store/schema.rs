@@ -112,6 +112,12 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX cache_requests_ticket ON cache_requests (ticket_id);
     ",
+    // Version 2: the operator who recorded an event on a console, so a
+    // queued event is sent in that operator's session, not the next one's.
+    // NULL on kiosks and for events recorded before this version.
+    "
+    ALTER TABLE outbox ADD COLUMN author TEXT;
+    ",
 ];
 
 /// The schema version this build writes.
