@@ -19,6 +19,7 @@ use domain::ticket::{RedirectTarget, ServiceCategory, TicketState, WindowNumber}
 use domain::ticket_qr::{CenterCode, TicketQr, TicketQrKey};
 use hardware::printer::fake_network::{FakeMode, FakeNetworkPrinter};
 use jiff::{SignedDuration, Timestamp};
+use operator::backend::Backend;
 use operator::ui::{ChipStatus, FieldKey, LoginAdapter, RequestAdapter};
 use operator_support::{printed_lines, ConsoleFixture, Site, PASSWORD};
 use slint::{ComponentHandle, Model};
@@ -227,6 +228,104 @@ fn every_queue_action_reaches_the_server() {
     assert_eq!(f.listed_numbers(), ["П-003"]);
     let counts = f.link.store().outbox_counts().expect("counts");
     assert_eq!((counts.pending, counts.failed, counts.acked), (0, 0, 10));
+}
+
+#[test]
+fn restarted_console_keeps_postponed_and_recalls() {
+    operator_support::init_ui(false);
+    let site = Site::new();
+    site.add_operator("ivanova");
+    let kiosk = site.kiosk();
+    let now = Timestamp::now();
+    let ids: Vec<uuid::Uuid> = (0..4)
+        .map(|index| {
+            kiosk.ticket(
+                ServiceCategory::IdentityConfirmation,
+                false,
+                now.checked_sub(SignedDuration::from_mins(10 - index))
+                    .expect("in range"),
+            )
+        })
+        .collect();
+    kiosk.flush();
+    let printer = FakeNetworkPrinter::start(FakeMode::Ready).expect("fake printer");
+    let f = site.console("console", 3, &printer.uri());
+    f.log_in("ivanova", "3");
+    f.sync_until("four tickets", |queue| queue.tickets.len() == 4);
+
+    // П-001 waits behind three calls (the spin box starts at 3), П-002 is
+    // served, and П-003 is called and recalled once.
+    f.click("QueuePanel::call-next");
+    f.click("QueuePanel::postpone");
+    f.sync_until("П-001 postponed", |queue| {
+        state_of(queue, ids[0]) == TicketState::Postponed { remaining: 3 }
+    });
+    f.click("QueuePanel::call-next");
+    assert_eq!(f.text("QueuePanel::current-number"), "П-002");
+    f.click("QueuePanel::start");
+    f.click("QueuePanel::done");
+    f.sync_until("П-002 done", |queue| {
+        state_of(queue, ids[1]) == TicketState::Done
+    });
+    f.click("QueuePanel::call-next");
+    assert_eq!(f.text("QueuePanel::current-number"), "П-003");
+    f.click("QueuePanel::recall");
+    f.sync_until("the recall of П-003", |queue| {
+        state_of(queue, ids[2])
+            == TicketState::Called {
+                window: window(3),
+                recalls: 1,
+            }
+    });
+    let data_dir = f.data_dir.clone();
+    drop(f);
+
+    // The console restarts on the same SQLite file and rebuilds the queue
+    // from its cache before any pull.
+    let f = site.console_in(
+        &data_dir,
+        3,
+        &printer.uri(),
+        vec![
+            ServiceCategory::IdentityConfirmation,
+            ServiceCategory::RestoreAccess,
+        ],
+    );
+    let cached = f
+        .link
+        .wait_queue(None, Duration::from_secs(1))
+        .expect("the cache is read");
+    assert_eq!(
+        state_of(&cached, ids[0]),
+        TicketState::Postponed { remaining: 1 }
+    );
+    assert_eq!(
+        state_of(&cached, ids[2]),
+        TicketState::Called {
+            window: window(3),
+            recalls: 1
+        }
+    );
+    assert_eq!(state_of(&cached, ids[1]), TicketState::Done);
+
+    // П-001 still waits for one call, so П-004 comes before it.
+    f.log_in("ivanova", "3");
+    f.console.apply_queue(cached);
+    assert_eq!(f.text("QueuePanel::current-number"), "П-003");
+    f.click("QueuePanel::start");
+    f.click("QueuePanel::done");
+    f.sync_until("П-003 done", |queue| {
+        state_of(queue, ids[2]) == TicketState::Done
+    });
+    f.click("QueuePanel::call-next");
+    assert_eq!(f.text("QueuePanel::current-number"), "П-004");
+    let queue = f.sync_until("the call of П-004", |queue| {
+        matches!(state_of(queue, ids[3]), TicketState::Called { .. })
+    });
+    assert_eq!(
+        state_of(&queue, ids[0]),
+        TicketState::Postponed { remaining: 0 }
+    );
 }
 
 /// A valid TD3 zone of the visitor's foreign passport, with its check

@@ -118,6 +118,13 @@ const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE outbox ADD COLUMN author TEXT;
     ",
+    // Version 3: the calls a postponed ticket still waits for and the
+    // recalls of a called ticket, so a restarted console keeps the queue
+    // order. Rows cached before this version start at 0.
+    "
+    ALTER TABLE cache_tickets ADD COLUMN postponed_remaining INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cache_tickets ADD COLUMN recalls INTEGER NOT NULL DEFAULT 0;
+    ",
 ];
 
 /// The schema version this build writes.
