@@ -75,20 +75,41 @@ pub trait ChipReader {
 /// The data of one read, handed from the reader's thread to the session.
 pub(crate) type ChipSlot = Arc<Mutex<Option<ChipResult>>>;
 
+/// The travel passport number and expiry date the visitor typed for a
+/// read, checked by the `domain` rules. They go with the chip's data so
+/// the operator can compare them with the zone the chip returned.
+#[derive(Clone)]
+pub(crate) struct TypedAccess {
+    pub document_number: String,
+    pub expiry_date: jiff::civil::Date,
+}
+
 /// The destination of a read's outcome: the kiosk window on its event loop,
 /// and for a successful read, the session that stores the chip's data.
 pub struct ChipReply {
     window: slint::Weak<KioskWindow>,
     slot: ChipSlot,
+    typed: TypedAccess,
 }
 
 impl ChipReply {
-    pub(crate) fn new(window: slint::Weak<KioskWindow>, slot: ChipSlot) -> Self {
-        ChipReply { window, slot }
+    pub(crate) fn new(
+        window: slint::Weak<KioskWindow>,
+        slot: ChipSlot,
+        typed: TypedAccess,
+    ) -> Self {
+        ChipReply {
+            window,
+            slot,
+            typed,
+        }
     }
 
-    /// Reports a successful read whose data go with the request.
-    pub fn send_read(self, result: ChipResult) {
+    /// Reports a successful read whose data go with the request, together
+    /// with the typed values the read was started with.
+    pub fn send_read(self, mut result: ChipResult) {
+        result.typed_document_number = Some(self.typed.document_number.clone());
+        result.typed_expiry_date = Some(self.typed.expiry_date);
         *self.slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
         self.send(ChipOutcome::Read);
     }

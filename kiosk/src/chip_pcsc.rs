@@ -170,6 +170,9 @@ fn chip_result(document: &ChipDocument) -> Option<ChipResult> {
             .face
             .as_ref()
             .map(|face| base64::engine::general_purpose::STANDARD.encode(&face.data)),
+        // `ChipReply::send_read` adds the values the visitor typed.
+        typed_document_number: None,
+        typed_expiry_date: None,
     })
 }
 

@@ -24,7 +24,7 @@ use crate::controllers;
 use crate::outbox::Outbox;
 use crate::printer::{Slip, SlipPrinter};
 use crate::qr::QrVerifier;
-use crate::session::Session;
+use crate::session::{Session, SessionTokens};
 use crate::ui::{AppAdapter, AppWindow};
 
 /// Console settings that do not come from the server.
@@ -66,6 +66,8 @@ pub(crate) struct OpenRequest {
 /// decision was queued offline.
 pub(crate) struct AwaitedCode {
     pub ticket_number: String,
+    /// The login of the operator who confirmed, printed on the slip.
+    pub operator: String,
     pub window: u16,
     pub recovery: bool,
 }
@@ -75,8 +77,8 @@ pub(crate) struct State {
     pub deps: Deps,
     pub window: slint::Weak<AppWindow>,
     pub session: RefCell<Option<Session>>,
-    /// The session token, shared with the worker for its pushes.
-    pub token: Arc<Mutex<Option<String>>>,
+    /// The operators' session tokens, shared with the worker for its pushes.
+    pub tokens: Arc<Mutex<SessionTokens>>,
     /// Held during every push, so the UI thread and the worker never send
     /// the same outbox event at once.
     pub delivery: Arc<Mutex<()>>,
@@ -170,7 +172,7 @@ impl Console {
             deps,
             window: window.as_weak(),
             session: RefCell::new(None),
-            token: Arc::new(Mutex::new(None)),
+            tokens: Arc::new(Mutex::new(SessionTokens::default())),
             delivery: Arc::new(Mutex::new(())),
             queue: RefCell::new(QueueSnapshot::default()),
             open_request: RefCell::new(None),

@@ -36,7 +36,8 @@ pub trait MrzInterpreter: Send + Sync {
     /// Tells whether `typed` (Cyrillic) transliterates to `zone` (Latin) under
     /// any transliteration Russian passports use.
     fn name_matches(&self, typed: &str, zone: &str) -> bool;
-    /// Tells whether the typed `NNNN NNNNNN` passport number is the one in the zone.
+    /// Tells whether the travel passport number the visitor typed for Basic
+    /// Access Control is the zone's document number.
     fn document_matches(&self, typed: &str, zone: &str) -> bool;
 }
 
@@ -110,23 +111,11 @@ impl MrzInterpreter for DomainMrz {
         compare_cyrillic_name(typed, zone, false).is_match()
     }
 
-    /// A typed `SSSS NNNNNN` matches a zone number of the same ten digits,
-    /// or the nine a Russian internal passport's zone keeps (the series'
-    /// first three digits and the number; its fourth digit goes to the
-    /// optional data).
+    /// The typed number matches when it is the zone's number without the
+    /// `<` filler a zone pads short numbers with.
     fn document_matches(&self, typed: &str, zone: &str) -> bool {
-        let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
-        let zone = zone.trim_end_matches('<');
-        if digits.is_empty() {
-            return false;
-        }
-        if zone == digits {
-            return true;
-        }
-        digits.len() == 10
-            && zone.len() == 9
-            && zone[..3] == digits[..3]
-            && zone[3..] == digits[4..]
+        let typed = typed.trim();
+        !typed.is_empty() && typed == zone.trim_end_matches('<')
     }
 }
 
@@ -160,8 +149,8 @@ pub fn compare(
         None => visitor.given_name.clone(),
     };
     let mut rows = Vec::new();
-    match &fields {
-        Some(zone) => {
+    match (&fields, chip) {
+        (Some(zone), Some(chip)) => {
             rows.push(row(
                 FieldKey::Surname,
                 &visitor.surname,
@@ -180,22 +169,29 @@ pub fn compare(
                 &format_date(zone.birth_date),
                 visitor.birth_date != zone.birth_date,
             ));
+            // The chip belongs to the travel passport, so its number and
+            // expiry are compared with the values typed for the chip read.
+            // A request from a kiosk that did not send them shows the chip
+            // side alone.
+            let typed_number = chip.typed_document_number.as_deref().unwrap_or("");
             rows.push(row(
-                FieldKey::DocumentNumber,
-                &visitor.passport_number,
+                FieldKey::TravelDocumentNumber,
+                typed_number,
                 &zone.document_number,
-                !mrz.document_matches(&visitor.passport_number, &zone.document_number),
+                !typed_number.is_empty()
+                    && !mrz.document_matches(typed_number, &zone.document_number),
             ));
             rows.push(row(
                 FieldKey::ExpiryDate,
-                "",
+                &chip.typed_expiry_date.map(format_date).unwrap_or_default(),
                 &format_date(zone.expiry_date),
-                false,
+                chip.typed_expiry_date
+                    .is_some_and(|typed| typed != zone.expiry_date),
             ));
             rows.push(row(FieldKey::Sex, "", &zone.sex, false));
             rows.push(row(FieldKey::Nationality, "", &zone.nationality, false));
         }
-        None => {
+        _ => {
             rows.push(row(FieldKey::Surname, &visitor.surname, "", false));
             rows.push(row(FieldKey::GivenNames, &typed_given, "", false));
             rows.push(row(
@@ -204,14 +200,15 @@ pub fn compare(
                 "",
                 false,
             ));
-            rows.push(row(
-                FieldKey::DocumentNumber,
-                &visitor.passport_number,
-                "",
-                false,
-            ));
         }
     }
+    // The internal passport has no chip, so it is shown as typed only.
+    rows.push(row(
+        FieldKey::DocumentNumber,
+        &visitor.passport_number,
+        "",
+        false,
+    ));
     rows.push(row(
         FieldKey::IssueDate,
         &format_date(visitor.passport_issue_date),

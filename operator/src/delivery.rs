@@ -1,6 +1,7 @@
-//! Sending the operator's events: each one goes into the outbox first, then
-//! to the server when the link is up and nothing older waits. Whatever the
-//! server does not acknowledge stays in the outbox for the worker.
+//! Sending the operator's events: each one goes into the outbox first with
+//! the operator's login, then to the server in that operator's session
+//! when the link is up and nothing older waits. Whatever the server does
+//! not acknowledge stays in the outbox for the worker.
 
 use std::sync::PoisonError;
 
@@ -28,14 +29,25 @@ pub(crate) enum Sent {
 pub(crate) const NOT_SAVED: &str =
     "действие не сохранено: консоль не может записать его на диск; повторите, а если не поможет, вызовите техника";
 
-/// Records `kind` in the outbox at the console's clock and sends it unless
-/// older events wait. Returns the event's id with the outcome, or the
-/// outbox error when nothing was saved (and so nothing sent).
+/// Records `kind` in the outbox at the console's clock, as an event of the
+/// operator at the window, and sends it unless older events that can be
+/// sent now wait. Returns the event's id with the outcome, or the outbox
+/// error when nothing was saved (and so nothing sent).
+///
+/// Older events of an operator whose session is gone (after a console
+/// restart, or an expired session) wait for that operator's next login
+/// and do not hold up this one.
 pub(crate) fn send(state: &State, kind: EventKind) -> Result<(Uuid, Sent), OutboxError> {
     let outbox = &state.deps.outbox;
     let delivery = state.delivery.clone();
     let guard = delivery.lock().unwrap_or_else(PoisonError::into_inner);
-    let event = match outbox.record(kind, state.now()) {
+    let current = state
+        .tokens
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .current();
+    let author = current.as_ref().map(|(login, _)| login.as_str());
+    let event = match outbox.record(kind, state.now(), author) {
         Ok(event) => event,
         Err(error) => {
             tracing::error!(cause = %error, "event not saved");
@@ -44,17 +56,16 @@ pub(crate) fn send(state: &State, kind: EventKind) -> Result<(Uuid, Sent), Outbo
     };
     let event = &event;
 
-    let older_waiting = outbox
-        .pending()
-        .iter()
-        .any(|pending| pending.id != event.id);
-    let token = state
-        .token
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
-    let (sent, reachable) = match token {
-        Some(token) if !older_waiting => push(state, &token, event),
+    let now = state.now();
+    let older_waiting = {
+        let tokens = state.tokens.lock().unwrap_or_else(PoisonError::into_inner);
+        outbox.pending().iter().any(|pending| {
+            pending.envelope.id != event.id
+                && tokens.token_for(pending.author.as_deref(), now).is_some()
+        })
+    };
+    let (sent, reachable) = match current {
+        Some((_, token)) if !older_waiting => push(state, &token, event),
         _ => (Sent::Queued, state.online.get()),
     };
     drop(guard);

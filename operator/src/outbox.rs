@@ -20,14 +20,29 @@ pub struct OutboxError {
     pub cause: String,
 }
 
+/// An undelivered event and the operator who recorded it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuedEvent {
+    pub envelope: EventEnvelope,
+    /// The operator's login; `None` for an event recorded with no operator
+    /// logged in or before the outbox kept logins.
+    pub author: Option<String>,
+}
+
 /// Events waiting for delivery. Ids are the idempotency keys the server
 /// deduplicates on, so delivering one twice stores it once.
 pub trait Outbox: Send + Sync {
-    /// Saves `kind` as a new event with a fresh UUIDv7 id, durably before
-    /// it returns, and gives back its envelope.
-    fn record(&self, kind: EventKind, at: Timestamp) -> Result<EventEnvelope, OutboxError>;
+    /// Saves `kind`, caused by the operator logged in as `author`, as a new
+    /// event with a fresh UUIDv7 id, durably before it returns, and gives
+    /// back its envelope.
+    fn record(
+        &self,
+        kind: EventKind,
+        at: Timestamp,
+        author: Option<&str>,
+    ) -> Result<EventEnvelope, OutboxError>;
     /// Returns the undelivered events, oldest first.
-    fn pending(&self) -> Vec<EventEnvelope>;
+    fn pending(&self) -> Vec<QueuedEvent>;
     /// Notes that the server answered for event `id`. An outbox whose
     /// backend records the answer itself (the station store) ignores it.
     fn mark_delivered(&self, id: Uuid);
@@ -36,11 +51,16 @@ pub trait Outbox: Send + Sync {
 /// An outbox in memory.
 #[derive(Debug, Default)]
 pub struct MemoryOutbox {
-    events: Mutex<Vec<EventEnvelope>>,
+    events: Mutex<Vec<QueuedEvent>>,
 }
 
 impl Outbox for MemoryOutbox {
-    fn record(&self, kind: EventKind, at: Timestamp) -> Result<EventEnvelope, OutboxError> {
+    fn record(
+        &self,
+        kind: EventKind,
+        at: Timestamp,
+        author: Option<&str>,
+    ) -> Result<EventEnvelope, OutboxError> {
         let event = EventEnvelope {
             id: Uuid::now_v7(),
             occurred_at: at,
@@ -49,11 +69,14 @@ impl Outbox for MemoryOutbox {
         self.events
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(event.clone());
+            .push(QueuedEvent {
+                envelope: event.clone(),
+                author: author.map(str::to_owned),
+            });
         Ok(event)
     }
 
-    fn pending(&self) -> Vec<EventEnvelope> {
+    fn pending(&self) -> Vec<QueuedEvent> {
         self.events
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -64,6 +87,6 @@ impl Outbox for MemoryOutbox {
         self.events
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .retain(|event| event.id != id);
+            .retain(|event| event.envelope.id != id);
     }
 }

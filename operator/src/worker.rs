@@ -7,10 +7,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use domain::clock::Clock;
+
 use crate::app::{with_state, Console};
 use crate::backend::{Backend, PushError};
 use crate::controllers::{queue, request};
 use crate::outbox::Outbox;
+use crate::session::SessionTokens;
 
 /// A running worker. Dropping it asks the thread to stop after its current
 /// long-poll; [`Worker::stop`] also waits for it.
@@ -40,11 +43,15 @@ impl Drop for Worker {
 struct Link {
     backend: Arc<dyn Backend>,
     outbox: Arc<dyn Outbox>,
-    token: Arc<Mutex<Option<String>>>,
+    tokens: Arc<Mutex<SessionTokens>>,
+    clock: Arc<dyn Clock>,
     delivery: Arc<Mutex<()>>,
     poll_wait: Duration,
     retry_interval: Duration,
 }
+
+/// The server's error code for an operator session that expired or ended.
+const SESSION_EXPIRED: &str = "session.expired";
 
 /// Starts the worker for `console`.
 pub fn start(console: &Console) -> Worker {
@@ -52,7 +59,8 @@ pub fn start(console: &Console) -> Worker {
     let link = Link {
         backend: state.deps.backend.clone(),
         outbox: state.deps.outbox.clone(),
-        token: state.token.clone(),
+        tokens: state.tokens.clone(),
+        clock: state.deps.clock.clone(),
         delivery: state.delivery.clone(),
         poll_wait: state.deps.settings.poll_wait,
         retry_interval: state.deps.settings.retry_interval,
@@ -111,37 +119,70 @@ fn run(link: &Link, stopped: &mpsc::Receiver<()>) {
     tracing::info!("queue worker stopped");
 }
 
-/// Sends the outbox oldest first. Returns false when the server did not
-/// answer; the undelivered events stay for the next round.
+/// Sends the outbox oldest first, each event in the session of the
+/// operator who recorded it. Returns false when the server did not
+/// respond, and the undelivered events stay for the next round. An event whose
+/// operator has no live session here stays too, until that operator logs
+/// in again at this console.
 fn deliver_outbox(link: &Link) -> bool {
-    let Some(token) = link
-        .token
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()
-    else {
-        return true;
-    };
     let _delivery = link.delivery.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut waiting_for_login = 0_usize;
     for event in link.outbox.pending() {
-        let result = link.backend.push(&token, &event);
-        if matches!(result, Err(PushError::Unreachable)) {
-            return false;
-        }
-        link.outbox.mark_delivered(event.id);
+        let author = event.author.as_deref();
+        let token = link
+            .tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .token_for(author, link.clock.now());
+        let Some(token) = token else {
+            waiting_for_login += 1;
+            continue;
+        };
+        let envelope = &event.envelope;
+        let result = link.backend.push(&token, envelope);
         match &result {
+            Err(PushError::Unreachable) => return false,
+            // The server ended that session; the event waits for the
+            // operator's next login instead of going under someone else's.
+            Err(PushError::Rejected { code, .. }) if code == SESSION_EXPIRED => {
+                tracing::warn!(event_id = %envelope.id, kind = envelope.kind.name(), "queued event waits: its operator's session has ended");
+                if let Some(author) = author {
+                    link.tokens
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .forget(author);
+                }
+                waiting_for_login += 1;
+                continue;
+            }
             Ok(_) => {
-                tracing::info!(event_id = %event.id, kind = event.kind.name(), "queued event delivered")
+                tracing::info!(event_id = %envelope.id, kind = envelope.kind.name(), "queued event delivered")
             }
             Err(error) => {
-                tracing::warn!(event_id = %event.id, kind = event.kind.name(), cause = %error, "queued event rejected")
+                tracing::warn!(event_id = %envelope.id, kind = envelope.kind.name(), cause = %error, "queued event rejected")
             }
         }
-        let event_id = event.id;
+        link.outbox.mark_delivered(envelope.id);
+        let event_id = envelope.id;
         post(move |state| {
             request::delivered_later(state, event_id, result);
             state.show_pending();
         });
     }
+    if waiting_for_login > 0 {
+        tracing::debug!(
+            waiting_for_login,
+            "queued events wait for their operators to log in"
+        );
+    }
+    let waiting = link.outbox.pending();
+    link.tokens
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .prune(link.clock.now(), |login| {
+            waiting
+                .iter()
+                .any(|event| event.author.as_deref() == Some(login))
+        });
     true
 }

@@ -44,11 +44,11 @@ fn cyrillic_names_compared_under_each_scheme() {
 }
 
 #[test]
-fn document_numbers_compared_by_digits() {
-    assert!(DomainMrz.document_matches("4510 123456", "4510123456"));
-    // An internal passport's zone keeps nine digits: the series' first
-    // three and the number.
-    assert!(DomainMrz.document_matches("4510 123456", "451123456"));
+fn travel_passport_numbers_compared() {
+    assert!(DomainMrz.document_matches("751234567", "751234567"));
+    assert!(DomainMrz.document_matches("75123456", "75123456<"));
+    assert!(!DomainMrz.document_matches("751234568", "751234567"));
+    // The internal passport is not the chip's document.
     assert!(!DomainMrz.document_matches("4510 123456", "751234567"));
     assert!(!DomainMrz.document_matches("", ""));
 }

@@ -68,6 +68,26 @@ fn typed_and_chip_data_side_by_side() {
         (birth.typed.as_str(), birth.chip.as_str()),
         ("17.05.1980", "17.05.1980")
     );
+    let travel_number = fields
+        .iter()
+        .find(|row| row.key == FieldKey::TravelDocumentNumber)
+        .expect("a travel passport number row");
+    assert_eq!(
+        (
+            travel_number.typed.as_str(),
+            travel_number.chip.as_str(),
+            travel_number.mismatch
+        ),
+        ("751234567", "751234567", false)
+    );
+    let passport = fields
+        .iter()
+        .find(|row| row.key == FieldKey::DocumentNumber)
+        .expect("an internal passport row");
+    assert_eq!(
+        (passport.typed.as_str(), passport.chip.as_str()),
+        ("4510 123456", "")
+    );
     let phone = fields
         .iter()
         .find(|row| row.key == FieldKey::Phone)

@@ -220,6 +220,8 @@ fn chip_step_attaches_read_to_request() {
             // The signature is valid; no CSCA list is configured on kiosks.
             passive_auth: "not_checked".to_owned(),
             photo_base64: Some(base64::engine::general_purpose::STANDARD.encode(photo)),
+            typed_document_number: Some("751234567".to_owned()),
+            typed_expiry_date: Some(jiff::civil::date(2030, 2, 1)),
         })
     );
 }

@@ -19,6 +19,7 @@ use domain::ticket::{RedirectTarget, ServiceCategory, TicketState, WindowNumber}
 use domain::ticket_qr::{CenterCode, TicketQr, TicketQrKey};
 use hardware::printer::fake_network::{FakeMode, FakeNetworkPrinter};
 use jiff::{SignedDuration, Timestamp};
+use operator::backend::Backend;
 use operator::ui::{ChipStatus, FieldKey, LoginAdapter, RequestAdapter};
 use operator_support::{printed_lines, ConsoleFixture, Site, PASSWORD};
 use slint::{ComponentHandle, Model};
@@ -229,6 +230,104 @@ fn every_queue_action_reaches_the_server() {
     assert_eq!((counts.pending, counts.failed, counts.acked), (0, 0, 10));
 }
 
+#[test]
+fn restarted_console_keeps_postponed_and_recalls() {
+    operator_support::init_ui(false);
+    let site = Site::new();
+    site.add_operator("ivanova");
+    let kiosk = site.kiosk();
+    let now = Timestamp::now();
+    let ids: Vec<uuid::Uuid> = (0..4)
+        .map(|index| {
+            kiosk.ticket(
+                ServiceCategory::IdentityConfirmation,
+                false,
+                now.checked_sub(SignedDuration::from_mins(10 - index))
+                    .expect("in range"),
+            )
+        })
+        .collect();
+    kiosk.flush();
+    let printer = FakeNetworkPrinter::start(FakeMode::Ready).expect("fake printer");
+    let f = site.console("console", 3, &printer.uri());
+    f.log_in("ivanova", "3");
+    f.sync_until("four tickets", |queue| queue.tickets.len() == 4);
+
+    // П-001 waits behind three calls (the spin box starts at 3), П-002 is
+    // served, and П-003 is called and recalled once.
+    f.click("QueuePanel::call-next");
+    f.click("QueuePanel::postpone");
+    f.sync_until("П-001 postponed", |queue| {
+        state_of(queue, ids[0]) == TicketState::Postponed { remaining: 3 }
+    });
+    f.click("QueuePanel::call-next");
+    assert_eq!(f.text("QueuePanel::current-number"), "П-002");
+    f.click("QueuePanel::start");
+    f.click("QueuePanel::done");
+    f.sync_until("П-002 done", |queue| {
+        state_of(queue, ids[1]) == TicketState::Done
+    });
+    f.click("QueuePanel::call-next");
+    assert_eq!(f.text("QueuePanel::current-number"), "П-003");
+    f.click("QueuePanel::recall");
+    f.sync_until("the recall of П-003", |queue| {
+        state_of(queue, ids[2])
+            == TicketState::Called {
+                window: window(3),
+                recalls: 1,
+            }
+    });
+    let data_dir = f.data_dir.clone();
+    drop(f);
+
+    // The console restarts on the same SQLite file and rebuilds the queue
+    // from its cache before any pull.
+    let f = site.console_in(
+        &data_dir,
+        3,
+        &printer.uri(),
+        vec![
+            ServiceCategory::IdentityConfirmation,
+            ServiceCategory::RestoreAccess,
+        ],
+    );
+    let cached = f
+        .link
+        .wait_queue(None, Duration::from_secs(1))
+        .expect("the cache is read");
+    assert_eq!(
+        state_of(&cached, ids[0]),
+        TicketState::Postponed { remaining: 1 }
+    );
+    assert_eq!(
+        state_of(&cached, ids[2]),
+        TicketState::Called {
+            window: window(3),
+            recalls: 1
+        }
+    );
+    assert_eq!(state_of(&cached, ids[1]), TicketState::Done);
+
+    // П-001 still waits for one call, so П-004 comes before it.
+    f.log_in("ivanova", "3");
+    f.console.apply_queue(cached);
+    assert_eq!(f.text("QueuePanel::current-number"), "П-003");
+    f.click("QueuePanel::start");
+    f.click("QueuePanel::done");
+    f.sync_until("П-003 done", |queue| {
+        state_of(queue, ids[2]) == TicketState::Done
+    });
+    f.click("QueuePanel::call-next");
+    assert_eq!(f.text("QueuePanel::current-number"), "П-004");
+    let queue = f.sync_until("the call of П-004", |queue| {
+        matches!(state_of(queue, ids[3]), TicketState::Called { .. })
+    });
+    assert_eq!(
+        state_of(&queue, ids[0]),
+        TicketState::Postponed { remaining: 0 }
+    );
+}
+
 /// A valid TD3 zone of the visitor's foreign passport, with its check
 /// digits computed by `domain::mrz`.
 fn zone() -> String {
@@ -251,22 +350,39 @@ fn zone() -> String {
     format!("{first}\n{second}")
 }
 
-/// A kiosk request with a chip read, called to window 3 of a new console.
+/// The chip data a kiosk sends for [`zone`], with the travel passport
+/// number and expiry date the visitor typed for the read.
+fn chip_read(typed_number: &str, typed_expiry: jiff::civil::Date) -> ChipResult {
+    ChipResult {
+        mrz: zone(),
+        passive_auth: "passed".to_owned(),
+        photo_base64: None,
+        typed_document_number: Some(typed_number.to_owned()),
+        typed_expiry_date: Some(typed_expiry),
+    }
+}
+
+/// A kiosk request with a chip read that agrees with the typed data,
+/// called to window 3 of a new console.
 fn called_request(
     site: &Site,
     kind: RequestKind,
     printer_uri: &str,
 ) -> (ConsoleFixture, station::store::SubmittedRequest) {
+    let chip = chip_read("751234567", jiff::civil::date(2030, 1, 1));
+    called_request_with_chip(site, kind, printer_uri, chip)
+}
+
+/// A kiosk request with `chip`, called to window 3 of a new console.
+fn called_request_with_chip(
+    site: &Site,
+    kind: RequestKind,
+    printer_uri: &str,
+    chip: ChipResult,
+) -> (ConsoleFixture, station::store::SubmittedRequest) {
     site.add_operator("ivanova");
     let kiosk = site.kiosk();
-    let submitted = kiosk.request(
-        kind,
-        Some(ChipResult {
-            mrz: zone(),
-            passive_auth: "passed".to_owned(),
-            photo_base64: None,
-        }),
-    );
+    let submitted = kiosk.request(kind, Some(chip));
     kiosk.flush();
     let f = site.console("console", 3, printer_uri);
     f.log_in("ivanova", "3");
@@ -325,22 +441,17 @@ fn confirm_prints_the_code_from_the_server() {
     let (f, submitted) = called_request(&site, RequestKind::ConfirmIdentity, &printer.uri());
 
     // Typed and chip data side by side: the names match under ICAO 9303,
-    // the foreign passport's number differs from the internal one typed.
+    // the chip's number and expiry match the travel passport values typed
+    // for the read, and the internal passport is shown as typed only.
     let adapter = f.console.window().global::<RequestAdapter>();
     assert_eq!(adapter.get_chip_status(), ChipStatus::Passed);
-    let rows: Vec<_> = adapter.get_fields().iter().collect();
-    let row = |key| {
-        rows.iter()
-            .find(|row| row.key == key)
-            .map(|row| (row.typed.to_string(), row.chip.to_string(), row.mismatch))
-            .expect("a row")
-    };
+    let rows = field_rows(&f);
     assert_eq!(
-        row(FieldKey::Surname),
+        row(&rows, FieldKey::Surname),
         ("Иванова".to_owned(), "IVANOVA".to_owned(), false)
     );
     assert_eq!(
-        row(FieldKey::GivenNames),
+        row(&rows, FieldKey::GivenNames),
         (
             "Мария Петровна".to_owned(),
             "MARIIA PETROVNA".to_owned(),
@@ -348,14 +459,23 @@ fn confirm_prints_the_code_from_the_server() {
         )
     );
     assert_eq!(
-        row(FieldKey::BirthDate),
+        row(&rows, FieldKey::BirthDate),
         ("12.08.1974".to_owned(), "12.08.1974".to_owned(), false)
     );
     assert_eq!(
-        row(FieldKey::DocumentNumber),
-        ("4510 123456".to_owned(), "751234567".to_owned(), true)
+        row(&rows, FieldKey::TravelDocumentNumber),
+        ("751234567".to_owned(), "751234567".to_owned(), false)
     );
-    assert_eq!(adapter.get_mismatches(), 1);
+    assert_eq!(
+        row(&rows, FieldKey::ExpiryDate),
+        ("01.01.2030".to_owned(), "01.01.2030".to_owned(), false)
+    );
+    assert_eq!(
+        row(&rows, FieldKey::DocumentNumber),
+        ("4510 123456".to_owned(), String::new(), false)
+    );
+    assert_eq!(adapter.get_mismatches(), 0);
+    assert!(!f.is_shown("RequestPanel::mismatch-summary"));
     f.screenshot("request");
 
     f.click("RequestPanel::passport-checked");
@@ -401,6 +521,71 @@ fn confirm_prints_the_code_from_the_server() {
     });
     assert!(ConsoleFixture::ticket(&queue, submitted.ticket.ticket_id).is_some());
     f.screenshot("confirmed");
+}
+
+/// The rows of the open request's typed-against-chip table.
+fn field_rows(f: &ConsoleFixture) -> Vec<operator::ui::FieldRow> {
+    f.console
+        .window()
+        .global::<RequestAdapter>()
+        .get_fields()
+        .iter()
+        .collect()
+}
+
+/// Returns the typed value, the chip value and the mismatch flag of the
+/// row for `key`.
+fn row(rows: &[operator::ui::FieldRow], key: FieldKey) -> (String, String, bool) {
+    rows.iter()
+        .find(|row| row.key == key)
+        .map(|row| (row.typed.to_string(), row.chip.to_string(), row.mismatch))
+        .unwrap_or_else(|| panic!("no {key:?} row"))
+}
+
+#[test]
+fn chip_number_other_than_typed_is_highlighted() {
+    operator_support::init_ui(false);
+    let site = Site::new();
+    let printer = FakeNetworkPrinter::start(FakeMode::Ready).expect("fake printer");
+    // The chip's zone carries 751234567 and 01.01.2030; the visitor typed
+    // another number and expiry for the read.
+    let chip = chip_read("751234568", jiff::civil::date(2030, 1, 2));
+    let (f, _) =
+        called_request_with_chip(&site, RequestKind::ConfirmIdentity, &printer.uri(), chip);
+
+    let rows = field_rows(&f);
+    assert_eq!(
+        row(&rows, FieldKey::TravelDocumentNumber),
+        ("751234568".to_owned(), "751234567".to_owned(), true)
+    );
+    assert_eq!(
+        row(&rows, FieldKey::ExpiryDate),
+        ("02.01.2030".to_owned(), "01.01.2030".to_owned(), true)
+    );
+    assert_eq!(
+        row(&rows, FieldKey::Surname),
+        ("Иванова".to_owned(), "IVANOVA".to_owned(), false)
+    );
+    assert_eq!(
+        row(&rows, FieldKey::DocumentNumber),
+        ("4510 123456".to_owned(), String::new(), false)
+    );
+    let mismatched: Vec<FieldKey> = rows
+        .iter()
+        .filter(|row| row.mismatch)
+        .map(|row| row.key)
+        .collect();
+    assert_eq!(
+        mismatched,
+        [FieldKey::TravelDocumentNumber, FieldKey::ExpiryDate]
+    );
+    let adapter = f.console.window().global::<RequestAdapter>();
+    assert_eq!(adapter.get_mismatches(), 2);
+    assert_eq!(
+        f.text("RequestPanel::mismatch-summary"),
+        "Расхождений между введёнными данными и чипом: 2. Они выделены красным."
+    );
+    f.screenshot("request-chip-mismatch");
 }
 
 #[test]

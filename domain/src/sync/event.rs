@@ -126,6 +126,16 @@ pub struct ChipResult {
     /// DG2 face image, base64, when it was read.
     #[serde(default)]
     pub photo_base64: Option<String>,
+    /// The travel passport number the visitor typed for Basic Access
+    /// Control, nine digits. The operator console compares it with the
+    /// zone's document number. `None` from kiosks that did not send it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typed_document_number: Option<String>,
+    /// The travel passport expiry date the visitor typed for Basic Access
+    /// Control, compared with the zone's expiry date. `None` from kiosks
+    /// that did not send it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typed_expiry_date: Option<Date>,
 }
 
 impl std::fmt::Debug for ChipResult {
@@ -134,6 +144,14 @@ impl std::fmt::Debug for ChipResult {
             .field("mrz", &"<redacted>")
             .field("passive_auth", &self.passive_auth)
             .field("photo", &self.photo_base64.as_ref().map(|_| "<redacted>"))
+            .field(
+                "typed_document_number",
+                &self.typed_document_number.as_ref().map(|_| "<redacted>"),
+            )
+            .field(
+                "typed_expiry_date",
+                &self.typed_expiry_date.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }

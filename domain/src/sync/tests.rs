@@ -160,3 +160,35 @@ fn code_redeem_exact_json() {
         serde_json::from_str(r#"{"code":"AC3H7X","snils":"112-233-445 95"}"#).unwrap();
     assert_eq!(format!("{asked:?}"), "CodeRedeemRequest { <redacted> }");
 }
+
+#[test]
+fn chip_result_typed_access_exact_json() {
+    let chip = ChipResult {
+        mrz: "P<RUS".into(),
+        passive_auth: "passed".into(),
+        photo_base64: None,
+        typed_document_number: Some("751234567".into()),
+        typed_expiry_date: Some(jiff::civil::date(2030, 1, 1)),
+    };
+    let json = serde_json::to_string(&chip).unwrap();
+    assert_eq!(
+        json,
+        r#"{"mrz":"P<RUS","passive_auth":"passed","photo_base64":null,"typed_document_number":"751234567","typed_expiry_date":"2030-01-01"}"#
+    );
+    assert_eq!(serde_json::from_str::<ChipResult>(&json).unwrap(), chip);
+    assert_eq!(
+        format!("{chip:?}"),
+        r#"ChipResult { mrz: "<redacted>", passive_auth: "passed", photo: None, typed_document_number: Some("<redacted>"), typed_expiry_date: Some("<redacted>") }"#
+    );
+}
+
+#[test]
+fn chip_result_without_typed_access_keeps_old_json() {
+    // A kiosk built before the typed access values sends this; a console
+    // reads it with the values absent, and the JSON written back is unchanged.
+    let old = r#"{"mrz":"P<RUS","passive_auth":"not_checked","photo_base64":null}"#;
+    let chip: ChipResult = serde_json::from_str(old).unwrap();
+    assert_eq!(chip.typed_document_number, None);
+    assert_eq!(chip.typed_expiry_date, None);
+    assert_eq!(serde_json::to_string(&chip).unwrap(), old);
+}

@@ -1,7 +1,8 @@
 //! The optional chip step: takes the biometric passport's number and expiry
 //! date on a small form checked by the `domain` rules, requests a read from
 //! the card layer with them and the typed date of birth, and shows what
-//! came back.
+//! came back. A successful read keeps the typed number and expiry date with
+//! the chip's data, for the operator's comparison.
 
 use std::rc::Rc;
 use std::sync::PoisonError;
@@ -12,7 +13,7 @@ use slint::ComponentHandle;
 use ui::{ChipAdapter, ChipFailure, ChipState, KioskWindow, Page};
 
 use super::Context;
-use crate::chip::{ChipKeys, ChipReply, ChipSlot};
+use crate::chip::{ChipKeys, ChipReply, ChipSlot, TypedAccess};
 
 pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
     let adapter = window.global::<ChipAdapter>();
@@ -36,9 +37,13 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
         };
         adapter.set_number_error(message(number_check.as_ref().err().copied()).into());
         adapter.set_expiry_error(message(expiry_check.as_ref().err().copied()).into());
-        let (Ok(number), Ok(_)) = (number_check, expiry_check) else {
+        let (Ok(number), Ok(expiry_date)) = (number_check, expiry_check) else {
             tracing::info!("chip read not started: the access form is invalid");
             return;
+        };
+        let typed = TypedAccess {
+            document_number: number.clone(),
+            expiry_date,
         };
         let keys = {
             let session = context.session.borrow();
@@ -62,7 +67,7 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
         context
             .services
             .chip
-            .read(keys, ChipReply::new(window.as_weak(), slot));
+            .read(keys, ChipReply::new(window.as_weak(), slot, typed));
     });
 
     let weak = Rc::downgrade(context);

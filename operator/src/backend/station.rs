@@ -35,7 +35,7 @@ use uuid::Uuid;
 
 use self::model::QueueModel;
 use super::{Accepted, Backend, LoginError, PushError, QueueSnapshot, Unreachable};
-use crate::outbox::{Outbox, OutboxError};
+use crate::outbox::{Outbox, OutboxError, QueuedEvent};
 
 /// Changes asked for per pull.
 const PULL_LIMIT: u32 = 500;
@@ -294,10 +294,15 @@ impl Backend for StationLink {
 }
 
 impl Outbox for StationLink {
-    fn record(&self, kind: EventKind, at: Timestamp) -> Result<EventEnvelope, OutboxError> {
+    fn record(
+        &self,
+        kind: EventKind,
+        at: Timestamp,
+        author: Option<&str>,
+    ) -> Result<EventEnvelope, OutboxError> {
         let id = self
             .store
-            .record_event(kind.clone(), at)
+            .record_event_by(kind.clone(), at, author)
             .map_err(|error| OutboxError {
                 cause: error.to_string(),
             })?;
@@ -308,9 +313,15 @@ impl Outbox for StationLink {
         })
     }
 
-    fn pending(&self) -> Vec<EventEnvelope> {
+    fn pending(&self) -> Vec<QueuedEvent> {
         match self.store.pending_events(domain::sync::MAX_PUSH_EVENTS) {
-            Ok(events) => events.into_iter().map(|event| event.envelope).collect(),
+            Ok(events) => events
+                .into_iter()
+                .map(|event| QueuedEvent {
+                    envelope: event.envelope,
+                    author: event.author,
+                })
+                .collect(),
             Err(error) => {
                 tracing::error!(cause = %error, "cannot read the outbox");
                 Vec::new()

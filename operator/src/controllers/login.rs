@@ -69,8 +69,11 @@ fn log_in(state: &State, login: &str, password: &str, window_text: &str) {
     match state.deps.backend.log_in(login, password) {
         Ok(grant) => {
             tracing::info!(window = window.get(), "operator logged in");
-            *state.token.lock().unwrap_or_else(PoisonError::into_inner) =
-                Some(grant.session.clone());
+            state
+                .tokens
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .log_in(login, &grant);
             *state.session.borrow_mut() =
                 Some(Session::new(login, password, window, grant, state.now()));
             adapter.set_status(LoginStatus::Idle);
@@ -129,7 +132,13 @@ pub(crate) fn log_out(state: &State, status: LoginStatus) {
     if state.session.borrow_mut().take().is_some() {
         tracing::info!(reason = ?status, "operator session ended");
     }
-    *state.token.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    // The token stays for the operator's events still in the outbox, which
+    // the worker sends in this operator's session.
+    state
+        .tokens
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .log_out();
     *state.open_request.borrow_mut() = None;
     let ui = state.ui();
     ui.global::<LockAdapter>().set_wrong_password(false);

@@ -214,6 +214,7 @@ fn confirm(state: &State) {
                     state,
                     &ticket_number,
                     window_number(state),
+                    &operator_login(state),
                     recovery,
                     &issued,
                 ),
@@ -229,6 +230,7 @@ fn confirm(state: &State) {
                 event_id,
                 AwaitedCode {
                     ticket_number,
+                    operator: operator_login(state),
                     window: window_number(state),
                     recovery,
                 },
@@ -247,13 +249,14 @@ fn code_slip(
     state: &State,
     ticket: &str,
     window: u16,
+    operator: &str,
     recovery: bool,
     issued: &IssuedCode,
 ) -> Slip {
     let slip = CodeSlip {
         ticket: ticket.to_owned(),
         window,
-        operator: operator_login(state),
+        operator: operator.to_owned(),
         code: issued.code.clone(),
         expires_at: state.deps.settings.time_zone.to_datetime(issued.expires_at),
     };
@@ -392,6 +395,7 @@ pub(crate) fn delivered_later(state: &State, event_id: Uuid, result: Result<Acce
                 state,
                 &awaited.ticket_number,
                 awaited.window,
+                &awaited.operator,
                 awaited.recovery,
                 &issued,
             );

@@ -77,7 +77,7 @@ impl MrzInterpreter for TableMrz {
     }
 
     fn document_matches(&self, typed: &str, zone: &str) -> bool {
-        typed.replace(' ', "") == zone
+        typed == zone
     }
 }
 
@@ -97,7 +97,7 @@ pub fn zone_fields() -> ChipFields {
         surname: "IVANOV".to_owned(),
         given_names: "IVAN IVANOVICH".to_owned(),
         birth_date: date(1980, 5, 17),
-        document_number: "4510123456".to_owned(),
+        document_number: "751234567".to_owned(),
         expiry_date: date(2030, 5, 17),
         sex: "M".to_owned(),
         nationality: "RUS".to_owned(),
@@ -200,6 +200,8 @@ pub fn request(kind: &str, ticket_id: Uuid) -> RequestSubmitted {
             mrz: ZONE.to_owned(),
             passive_auth: "passed".to_owned(),
             photo_base64: Some(photo_base64()),
+            typed_document_number: Some("751234567".to_owned()),
+            typed_expiry_date: Some(date(2030, 5, 17)),
         }),
     }
 }

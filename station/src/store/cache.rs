@@ -31,6 +31,11 @@ pub struct CachedTicket {
     pub issued_at: Timestamp,
     /// The request waiting with this ticket, if any.
     pub request_id: Option<Uuid>,
+    /// Other tickets still to be called before a postponed ticket returns
+    /// to the queue; 0 in any other status.
+    pub postponed_remaining: u16,
+    /// Recalls since the ticket was last called.
+    pub recalls: u16,
 }
 
 /// A request of the center as last pulled.
@@ -153,7 +158,7 @@ impl Store {
         let conn = self.lock();
         let mut statement = conn.prepare(&format!(
             "SELECT t.ticket_id, t.number, t.category, t.priority, t.status, t.window,
-                    t.issued_at, r.request_id
+                    t.issued_at, r.request_id, t.postponed_remaining, t.recalls
              FROM cache_tickets t LEFT JOIN cache_requests r ON r.ticket_id = t.ticket_id
              WHERE {condition}
              ORDER BY t.priority DESC, t.issued_seq"
@@ -168,11 +173,24 @@ impl Store {
                 row.get::<_, Option<String>>(5)?,
                 row.get::<_, String>(6)?,
                 row.get::<_, Option<String>>(7)?,
+                row.get::<_, u16>(8)?,
+                row.get::<_, u16>(9)?,
             ))
         })?;
         let mut tickets = Vec::new();
         for row in rows {
-            let (id, number, category, priority, status, window, issued_at, request_id) = row?;
+            let (
+                id,
+                number,
+                category,
+                priority,
+                status,
+                window,
+                issued_at,
+                request_id,
+                postponed_remaining,
+                recalls,
+            ) = row?;
             tickets.push(CachedTicket {
                 ticket_id: parse_uuid(&id, "cache_tickets.ticket_id")?,
                 number,
@@ -184,6 +202,8 @@ impl Store {
                 request_id: request_id
                     .map(|id| parse_uuid(&id, "cache_requests.request_id"))
                     .transpose()?,
+                postponed_remaining,
+                recalls,
             });
         }
         Ok(tickets)
@@ -249,6 +269,17 @@ fn apply_change(
             )?;
         }
         EventKind::TicketCalled(called) => {
+            // As `domain::ticket::TicketState::after_other_called`: each
+            // other postponed ticket comes one call closer to its return.
+            tx.execute(
+                "UPDATE cache_tickets SET postponed_remaining = MAX(postponed_remaining - 1, 0)
+                 WHERE status = 'postponed' AND ticket_id != ?1",
+                [called.ticket_id.to_string()],
+            )?;
+            tx.execute(
+                "UPDATE cache_tickets SET postponed_remaining = 0, recalls = 0 WHERE ticket_id = ?1",
+                [called.ticket_id.to_string()],
+            )?;
             let window = called.window.to_string();
             set_ticket(
                 tx,
@@ -259,6 +290,10 @@ fn apply_change(
             )?;
         }
         EventKind::TicketRecalled(ticket) => {
+            tx.execute(
+                "UPDATE cache_tickets SET recalls = recalls + 1 WHERE ticket_id = ?1",
+                [ticket.ticket_id.to_string()],
+            )?;
             set_ticket(tx, ticket.ticket_id, TicketStatus::Called, None, seq)?;
         }
         EventKind::TicketStarted(ticket) => {
@@ -277,6 +312,10 @@ fn apply_change(
         }
         EventKind::TicketPostponed(postponed) => {
             set_ticket(tx, postponed.ticket_id, TicketStatus::Postponed, None, seq)?;
+            tx.execute(
+                "UPDATE cache_tickets SET postponed_remaining = ?2 WHERE ticket_id = ?1",
+                params![postponed.ticket_id.to_string(), postponed.after],
+            )?;
         }
         EventKind::TicketRedirected(redirected) => match redirected.to {
             RedirectTarget::Window(window) => {

@@ -49,6 +49,9 @@ impl OutboxStatus {
 pub struct PendingEvent {
     pub envelope: EventEnvelope,
     pub attempts: u32,
+    /// The login of the operator who recorded it, on a console; `None` for
+    /// a kiosk's events and for events recorded before logins were kept.
+    pub author: Option<String>,
 }
 
 /// One outbox row as a technician sees it; the envelope is left out.
@@ -88,6 +91,17 @@ pub struct AckSummary {
 impl Store {
     /// Records one event in the outbox and returns its id (a fresh UUIDv7).
     pub fn record_event(&self, kind: EventKind, at: Timestamp) -> Result<Uuid, StoreError> {
+        self.record_event_by(kind, at, None)
+    }
+
+    /// Records one event with the login of the operator who caused it
+    /// (`None` for a kiosk) and returns its id (a fresh UUIDv7).
+    pub fn record_event_by(
+        &self,
+        kind: EventKind,
+        at: Timestamp,
+        author: Option<&str>,
+    ) -> Result<Uuid, StoreError> {
         let envelope = EventEnvelope {
             id: Uuid::now_v7(),
             occurred_at: at,
@@ -96,6 +110,12 @@ impl Store {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         insert_event(&tx, &envelope, at)?;
+        if let Some(author) = author {
+            tx.execute(
+                "UPDATE outbox SET author = ?2 WHERE event_id = ?1",
+                params![envelope.id.to_string(), author],
+            )?;
+        }
         tx.commit()?;
         drop(conn);
         self.outbox_signal.notify_one();
@@ -106,15 +126,19 @@ impl Store {
     pub fn pending_events(&self, limit: usize) -> Result<Vec<PendingEvent>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare_cached(
-            "SELECT envelope, attempts FROM outbox
+            "SELECT envelope, attempts, author FROM outbox
              WHERE status = 'pending' ORDER BY position LIMIT ?1",
         )?;
         let rows = statement.query_map([limit as i64], |row| {
-            Ok((row.get::<_, Option<String>>(0)?, row.get::<_, u32>(1)?))
+            Ok((
+                row.get::<_, Option<String>>(0)?,
+                row.get::<_, u32>(1)?,
+                row.get::<_, Option<String>>(2)?,
+            ))
         })?;
         let mut events = Vec::new();
         for row in rows {
-            let (envelope, attempts) = row?;
+            let (envelope, attempts, author) = row?;
             let envelope = envelope.ok_or(StoreError::Corrupt {
                 column: "outbox.envelope",
             })?;
@@ -122,7 +146,11 @@ impl Store {
                 serde_json::from_str(&envelope).map_err(|_| StoreError::Corrupt {
                     column: "outbox.envelope",
                 })?;
-            events.push(PendingEvent { envelope, attempts });
+            events.push(PendingEvent {
+                envelope,
+                attempts,
+                author,
+            });
         }
         Ok(events)
     }

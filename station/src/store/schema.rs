@@ -112,6 +112,19 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX cache_requests_ticket ON cache_requests (ticket_id);
     ",
+    // Version 2: the operator who recorded an event on a console, so a
+    // queued event is sent in that operator's session, not the next one's.
+    // NULL on kiosks and for events recorded before this version.
+    "
+    ALTER TABLE outbox ADD COLUMN author TEXT;
+    ",
+    // Version 3: the calls a postponed ticket still waits for and the
+    // recalls of a called ticket, so a restarted console keeps the queue
+    // order. Rows cached before this version start at 0.
+    "
+    ALTER TABLE cache_tickets ADD COLUMN postponed_remaining INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cache_tickets ADD COLUMN recalls INTEGER NOT NULL DEFAULT 0;
+    ",
 ];
 
 /// The schema version this build writes.

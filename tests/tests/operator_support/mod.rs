@@ -258,11 +258,14 @@ impl Site {
             ServiceCategory::RestoreAccess,
             ServiceCategory::OtherServices,
         ];
+        // Every leased category, not only the console's: a test may issue
+        // a ticket of a service the console does not serve.
+        let leased = config.lease_categories.clone();
         let sync = SyncHandle::start(Arc::clone(&store), &credentials, config, |_| {})
             .expect("start kiosk sync");
         let kiosk = Kiosk { store, sync };
         wait_for("the kiosk's leased blocks", || {
-            config_categories().iter().all(|category| {
+            leased.iter().all(|category| {
                 kiosk
                     .store
                     .remaining_numbers(*category, today())
@@ -288,13 +291,25 @@ impl Site {
         services: Vec<ServiceCategory>,
     ) -> ConsoleFixture {
         let (data_dir, _) = self.provision("operator", name);
+        self.console_in(&data_dir, window, printer_uri, services)
+    }
+
+    /// Builds a console over the enrolled data directory `data_dir`, as a
+    /// restarted console opens its existing station store.
+    pub fn console_in(
+        &self,
+        data_dir: &Path,
+        window: u16,
+        printer_uri: &str,
+        services: Vec<ServiceCategory>,
+    ) -> ConsoleFixture {
         let config = Config {
             window: WindowNumber::new(window).expect("window number"),
             services,
             idle_lock_minutes: 30,
             printer_uri: printer_uri.to_owned(),
             printer_profile: "generic-80".to_owned(),
-            data_dir,
+            data_dir: data_dir.to_owned(),
             center_name: "МФЦ Тест".to_owned(),
             time_zone: Some("UTC".to_owned()),
             // The center's key from the credentials, as on a real site.
@@ -315,6 +330,7 @@ impl Site {
             console,
             link: parts.link,
             printer,
+            data_dir: data_dir.to_owned(),
             known: Mutex::new(None),
         }
     }
@@ -447,6 +463,8 @@ pub struct ConsoleFixture {
     pub console: Console,
     pub link: Arc<StationLink>,
     pub printer: Arc<SwitchPrinter>,
+    /// The enrolled directory with the station store.
+    pub data_dir: PathBuf,
     known: Mutex<Option<u64>>,
 }
 

@@ -2,13 +2,9 @@
 //! by the changes the server returns to a pull, with the `domain` ticket
 //! rules.
 //!
-//! The station's pull cache keeps each ticket's status and window, but not
-//! how many calls a postponed ticket still waits for or how often a ticket
-//! was recalled. A console that starts up therefore rebuilds this picture
-//! from the cache with those counts at zero, then follows every later
-//! change exactly.
-// FIXME: a console restarted while a ticket is postponed calls it as if its
-// wait were over; the cache would need the remaining count to fix this.
+//! A console that starts up rebuilds this picture from the station's pull
+//! cache, which keeps each ticket's status, window, remaining postponed
+//! calls and recalls, then follows every later change exactly.
 
 use std::collections::HashMap;
 
@@ -205,12 +201,14 @@ fn entry_from_cache(cached: &CachedTicket) -> Option<QueueEntry> {
         TicketStatus::Issued => TicketState::Issued,
         TicketStatus::Called => TicketState::Called {
             window: window?,
-            recalls: 0,
+            recalls: cached.recalls,
         },
         TicketStatus::Serving => TicketState::Serving { window: window? },
         TicketStatus::Done => TicketState::Done,
         TicketStatus::NoShow => TicketState::NoShow,
-        TicketStatus::Postponed => TicketState::Postponed { remaining: 0 },
+        TicketStatus::Postponed => TicketState::Postponed {
+            remaining: cached.postponed_remaining,
+        },
         TicketStatus::Redirected => TicketState::Redirected {
             to: match window {
                 Some(window) => RedirectTarget::Window(window),
