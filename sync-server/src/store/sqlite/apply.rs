@@ -1,8 +1,10 @@
 //! Applies one pushed event to the center's current state, using the
 //! `domain` state machines for every transition.
 //!
-//! Runs inside the push's per-event savepoint: a [`Rejection::Rule`]
-//! rolls back whatever this event wrote.
+//! Contract with `sync::push_group`: a [`Rejection::Rule`] comes before the
+//! event's first write, so a rejected event leaves nothing to undo. The
+//! push checks this with SQLite's change count and falls back to a
+//! savepoint per event when it does not hold.
 
 use domain::account::AccountLevel;
 use domain::confirmation_code::{self, ConfirmationCode};
@@ -162,10 +164,8 @@ pub(crate) fn apply_event(
             };
             decide(conn, device, session, reject.request_id, action, now)
         }
-        EventKind::DeviceAlert(alert) => {
-            tracing::warn!(device_id = %device.id, alert = %alert.code, "device alert");
-            Ok(None)
-        }
+        // Logged once per push and alert code (see `sync::log_alerts`).
+        EventKind::DeviceAlert(_) => Ok(None),
     }
 }
 

@@ -283,14 +283,17 @@ impl crate::store::Store for SqliteStore {
         now: Timestamp,
     ) -> Result<Vec<EventAck>, StoreError> {
         let (reply, result) = std::sync::mpsc::channel();
-        self.pending_pushes().push(sync::PushJob {
-            device: device.clone(),
-            session: session.cloned(),
-            events: events.to_vec(),
+        // Built before taking the queue's lock: encoding the events is the
+        // part of a push that can run beside another push's commit.
+        let job = sync::PushJob::new(
+            device.clone(),
+            session.cloned(),
+            events.to_vec(),
             now,
-            contacts_required: self.contacts_required.load(Ordering::Relaxed),
+            self.contacts_required.load(Ordering::Relaxed),
             reply,
-        });
+        );
+        self.pending_pushes().push(job);
 
         // The next holder of the connection applies every queued push: this
         // job, or a group that already included it while this thread waited
