@@ -5,6 +5,7 @@
 //! retrying, backoff and the outbox are left to [`crate::sync`].
 
 pub mod backoff;
+pub mod contacts;
 pub mod signing;
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -43,6 +44,10 @@ pub enum ClientError {
         current_state: Option<String>,
         /// End of an operator lockout, for `login.locked`.
         locked_until: Option<jiff::Timestamp>,
+        /// When the same request may succeed, for refusals by a limit.
+        retry_at: Option<jiff::Timestamp>,
+        /// Wrong entries a one-time code still survives.
+        attempts_left: Option<u8>,
     },
     /// The server answered something that is not the expected JSON.
     #[error("the sync server answered {status} with a body that is not the expected JSON; check that {server} is an Okno sync server of the same version")]
@@ -284,6 +289,8 @@ async fn decode<T: DeserializeOwned>(
             message: error.message,
             current_state: error.current_state,
             locked_until: error.locked_until,
+            retry_at: error.retry_at,
+            attempts_left: error.attempts_left,
         }),
         Err(_) if status == StatusCode::NOT_FOUND || status.is_server_error() => {
             Err(ClientError::Server {
@@ -292,6 +299,8 @@ async fn decode<T: DeserializeOwned>(
                 message: String::new(),
                 current_state: None,
                 locked_until: None,
+                retry_at: None,
+                attempts_left: None,
             })
         }
         Err(_) => Err(undecodable()),
