@@ -181,11 +181,16 @@ fn code_outcome(sent: Result<ContactCodeSent, ClientError>, contact: ContactKind
         ClientError::Server {
             code,
             message,
-            retry_at,
+            limits,
             ..
-        } if code == "contact.rate_limited" => CodeOutcome::RateLimited { retry_at, message },
-        ClientError::Server { code, retry_at, .. } if code == "contact.resend_too_early" => {
-            CodeOutcome::ResendTooEarly { retry_at }
+        } if code == "contact.rate_limited" => CodeOutcome::RateLimited {
+            retry_at: limits.and_then(|limits| limits.retry_at),
+            message,
+        },
+        ClientError::Server { code, limits, .. } if code == "contact.resend_too_early" => {
+            CodeOutcome::ResendTooEarly {
+                retry_at: limits.and_then(|limits| limits.retry_at),
+            }
         }
         ClientError::Server { code, message, .. } => CodeOutcome::Refused { code, message },
         other => CodeOutcome::Refused {
@@ -200,10 +205,13 @@ fn verify_refusal(error: ClientError) -> VerifyOutcome {
         ClientError::Network { .. } => VerifyOutcome::Offline,
         ClientError::Server {
             code,
-            attempts_left,
+            limits,
             message,
             ..
-        } => match (code.as_str(), attempts_left) {
+        } => match (
+            code.as_str(),
+            limits.and_then(|limits| limits.attempts_left),
+        ) {
             ("one_time_code.wrong", Some(attempts_left)) => {
                 VerifyOutcome::WrongCode { attempts_left }
             }
