@@ -9,6 +9,7 @@ use slint::ComponentHandle;
 use ui::KioskWindow;
 
 use crate::chip::ChipReader;
+use crate::contacts::ContactConfirmer;
 use crate::controllers::{self, Context};
 use crate::fields::FieldCheck;
 use crate::issue::TicketIssuer;
@@ -33,10 +34,19 @@ pub struct Kiosk {
 }
 
 /// Creates the window, wires every screen's controller and shows the
-/// attract screen in Russian.
+/// attract screen in Russian. Registration has no code step.
 pub fn init(services: Services) -> Result<Kiosk, slint::PlatformError> {
+    init_with_contacts(services, None)
+}
+
+/// Creates the window as [`init`] does; with `contacts`, a registration
+/// confirms the visitor's phone and e-mail by one-time codes.
+pub fn init_with_contacts(
+    services: Services,
+    contacts: Option<Rc<dyn ContactConfirmer>>,
+) -> Result<Kiosk, slint::PlatformError> {
     let window = KioskWindow::new()?;
-    let context = controllers::setup(&window, services);
+    let context = controllers::setup(&window, services, contacts);
     Ok(Kiosk {
         window,
         _context: context,

@@ -23,6 +23,12 @@
 //! [reader]
 //! # The contactless reader's PC/SC name, or a part of it.
 //! contactless = "ACS ACR1252"
+//!
+//! # Optional: confirm a registration's phone and e-mail by one-time codes
+//! # the sync server sends (default false). Turn it on where the server runs
+//! # with `--contacts-config`; a registration then needs the server online.
+//! [contacts]
+//! confirm = true
 //! ```
 //!
 //! Enrollment with the sync server (`kiosk provision`) and its stored
@@ -56,6 +62,8 @@ pub struct Config {
     pub printer_profile: Profile,
     /// The contactless reader's PC/SC name or a part of it.
     pub contactless_reader: Option<String>,
+    /// Whether a registration confirms the phone and e-mail by codes.
+    pub confirm_contacts: bool,
 }
 
 #[derive(Deserialize)]
@@ -71,6 +79,15 @@ struct RawConfig {
     printer: RawPrinter,
     #[serde(default)]
     reader: Option<RawReader>,
+    #[serde(default)]
+    contacts: Option<RawContacts>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContacts {
+    #[serde(default)]
+    confirm: bool,
 }
 
 #[derive(Deserialize)]
@@ -207,6 +224,7 @@ impl Config {
             printer_uri,
             printer_profile,
             contactless_reader,
+            confirm_contacts: raw.contacts.is_some_and(|contacts| contacts.confirm),
         })
     }
 }
@@ -254,6 +272,13 @@ contactless = "Virtual PCD"
         assert_eq!(config.center_code, None);
         assert_eq!(config.contactless_reader, None);
         assert_eq!(config.time_zone.iana_name(), Some("Europe/Moscow"));
+        assert!(!config.confirm_contacts);
+    }
+
+    #[test]
+    fn contacts_confirm_is_read() {
+        let config = parse(&format!("{FULL}\n[contacts]\nconfirm = true\n")).unwrap();
+        assert!(config.confirm_contacts);
     }
 
     #[test]

@@ -77,6 +77,9 @@ pub struct VisitRequest {
     pub chip_read: bool,
     /// What the chip gave, when a reader returned its data.
     pub chip: Option<ChipResult>,
+    /// The id to submit the request under, when the visitor's contacts
+    /// were confirmed by codes bound to it; `None` lets the store pick one.
+    pub request_id: Option<uuid::Uuid>,
 }
 
 impl fmt::Debug for VisitRequest {
@@ -87,6 +90,7 @@ impl fmt::Debug for VisitRequest {
             .field("fields", &fields)
             .field("chip_read", &self.chip_read)
             .field("chip", &self.chip)
+            .field("request_id", &self.request_id)
             .finish()
     }
 }

@@ -11,6 +11,9 @@
 //! - [`issue`] is the seam that issues a ticket; [`station_issuer`]
 //!   implements it over the station store and the printer, and
 //!   [`issue::MemoryIssuer`] keeps requests in memory for UI tests.
+//! - [`contacts`] is the seam that sends and checks the one-time codes
+//!   confirming a registration's phone and e-mail; [`station_contacts`]
+//!   implements it over the signed sync client, off the UI thread.
 //! - [`config`] reads `/etc/okno/kiosk.toml`; [`wiring`] builds a kiosk
 //!   with its real parts from it ([`wiring::StationKiosk::open`]).
 //! - [`qr`] renders a ticket's QR text as an image.
@@ -26,6 +29,7 @@ pub mod app;
 pub mod chip;
 mod chip_pcsc;
 pub mod config;
+pub mod contacts;
 mod controllers;
 pub mod fields;
 pub mod issue;
@@ -33,9 +37,10 @@ pub mod qr;
 pub mod service;
 pub mod service_pin;
 mod session;
+pub mod station_contacts;
 pub mod station_issuer;
 pub mod wiring;
 
-pub use app::{init, Kiosk, Services};
+pub use app::{init, init_with_contacts, Kiosk, Services};
 pub use controllers::{ANSWER_SECONDS, IDLE_AFTER, TICKET_SHOWN_SECONDS};
 pub use wiring::{Options, StationKiosk};

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use domain::sync::ContactKind;
 use domain::{Field, Lang};
 use ui::{EntryStep, FieldKind, Purpose, TicketCategory};
 
@@ -61,6 +62,30 @@ pub(crate) struct Session {
     /// What the chip gave, when it was read; personal data.
     pub chip: Option<domain::sync::ChipResult>,
     pub lang: Lang,
+    /// The id the registration request is submitted under; the server
+    /// binds the contact codes to it.
+    pub request_id: Option<uuid::Uuid>,
+    /// Contacts confirmed by a code, normalised as the server stores them
+    /// (`+7XXXXXXXXXX`, the address); personal data.
+    pub confirmed: Vec<(ContactKind, String)>,
+    /// The code step on show, if any; personal data.
+    pub confirm: Option<ConfirmStep>,
+}
+
+/// One contact being confirmed by a code.
+pub(crate) struct ConfirmStep {
+    pub contact: ContactKind,
+    /// Normalised as the server stores it.
+    pub value: String,
+    /// The digits typed so far.
+    pub code: String,
+    /// True once the server accepted a code for this contact, so a new one
+    /// is a resend.
+    pub sent: bool,
+    /// Seconds until the code expires and until a resend is allowed,
+    /// counted down by the step's timer.
+    pub seconds_left: u32,
+    pub resend_in: u32,
 }
 
 impl Session {
@@ -74,6 +99,11 @@ impl Session {
             bytes.fill(0);
             // Keeps the compiler from dropping the writes as dead stores
             // to memory about to be freed; `black_box` is best effort.
+            std::hint::black_box(&bytes);
+        }
+        if let Some(step) = self.confirm.take() {
+            let mut bytes = step.code.into_bytes();
+            bytes.fill(0);
             std::hint::black_box(&bytes);
         }
         *self = Session::default();

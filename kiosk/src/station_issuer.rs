@@ -152,9 +152,11 @@ impl TicketIssuer for StationIssuer {
                     chip: request.chip.clone(),
                     priority: false,
                 };
-                self.store
-                    .submit_request(&new, at, day)
-                    .map(|submitted| submitted.ticket)
+                let submitted = match request.request_id {
+                    Some(request_id) => self.store.submit_request_as(request_id, &new, at, day),
+                    None => self.store.submit_request(&new, at, day),
+                };
+                submitted.map(|submitted| submitted.ticket)
             }
             None => self.store.issue_ticket(category, false, at, day),
         };

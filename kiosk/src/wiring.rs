@@ -20,8 +20,10 @@ use station::{Credentials, Store, SyncHandle, SyncStatus};
 use crate::app::{Kiosk, Services};
 use crate::chip::{ChipReader, NoReader, PcscChipReader};
 use crate::config::Config;
+use crate::contacts::ContactConfirmer;
 use crate::fields::DomainRules;
 use crate::service::StationService;
+use crate::station_contacts::StationContacts;
 use crate::station_issuer::{StationIssuer, TicketSigner};
 
 /// Choices a caller may make beyond the configuration file.
@@ -60,6 +62,8 @@ pub enum OpenError {
     WrongRole { role: &'static str },
     #[error("the sync service did not start: {0}")]
     Sync(#[from] station::sync::StartError),
+    #[error("{0}")]
+    Contacts(#[from] crate::station_contacts::StartError),
     #[error("the kiosk window did not open: {0}")]
     Window(#[from] slint::PlatformError),
 }
@@ -135,12 +139,18 @@ impl StationKiosk {
             issuer: Rc::new(issuer),
             service: Some(Rc::new(service)),
         };
-        let kiosk = crate::init(services)?;
+        let contacts: Option<Rc<dyn ContactConfirmer>> = if config.confirm_contacts {
+            Some(Rc::new(StationContacts::new(&credentials)?))
+        } else {
+            None
+        };
+        let kiosk = crate::init_with_contacts(services, contacts)?;
         tracing::info!(
             device_id = %credentials.device_id,
             store = %path.display(),
             printer = %config.printer_uri,
             reader = config.contactless_reader.as_deref().unwrap_or("none"),
+            confirm_contacts = config.confirm_contacts,
             "kiosk opened with its station parts"
         );
         Ok(StationKiosk {

@@ -26,6 +26,7 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
                 values: Vec::new(),
                 chip_read: false,
                 chip: None,
+                request_id: None,
             };
             match super::ticket::issue(&window, &context, request) {
                 Ok(()) => window.global::<CategoryAdapter>().set_no_numbers(false),

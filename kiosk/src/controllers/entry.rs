@@ -81,22 +81,16 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
         }
         let mut session = context.session.borrow_mut();
         tracing::info!(step = session.step + 1, "entry step completed");
-        if session.return_to_review {
-            session.return_to_review = false;
-            drop(session);
-            super::review::show(&window, &context);
-        } else if session.step + 1 < STEPS.len() {
+        if !session.return_to_review && session.step + 1 < STEPS.len() {
             session.step += 1;
             session.active = 0;
             drop(session);
             refresh(&window, &context);
-        } else if context.services.chip.available() {
-            drop(session);
-            super::chip::show(&window, &context);
         } else {
-            // No reader configured: no chip step to offer.
             drop(session);
-            super::review::show(&window, &context);
+            // Any change to the phone or e-mail needs a new code before
+            // the visitor goes on.
+            super::confirm::start(&window, &context);
         }
     });
 
@@ -132,6 +126,38 @@ pub(crate) fn start(window: &KioskWindow, context: &Rc<Context>) {
         session.step = 0;
         session.active = 0;
         session.return_to_review = false;
+    }
+    open(window, context);
+}
+
+/// Leaves data entry once every contact is confirmed: back to the review
+/// when the visitor came from there, else to the chip step or the review.
+pub(crate) fn finish(window: &KioskWindow, context: &Rc<Context>) {
+    let mut session = context.session.borrow_mut();
+    if session.return_to_review {
+        session.return_to_review = false;
+        drop(session);
+        super::review::show(window, context);
+    } else if context.services.chip.available() {
+        drop(session);
+        super::chip::show(window, context);
+    } else {
+        // No reader configured: no chip step to offer.
+        drop(session);
+        super::review::show(window, context);
+    }
+}
+
+/// Opens the step holding `kind` with that field active, so the visitor
+/// can correct a contact the code step could not confirm.
+pub(crate) fn correct(window: &KioskWindow, context: &Rc<Context>, kind: FieldKind) {
+    let Some((step, active)) = locate(kind) else {
+        return;
+    };
+    {
+        let mut session = context.session.borrow_mut();
+        session.step = step;
+        session.active = active;
     }
     open(window, context);
 }

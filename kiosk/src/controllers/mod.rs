@@ -9,12 +9,14 @@ use slint::ComponentHandle;
 use ui::{KioskWindow, Page, SessionAdapter};
 
 use crate::app::Services;
+use crate::contacts::{ContactConfirmer, ContactInbox};
 use crate::session::Session;
 
 mod attract;
 mod categories;
 mod chip;
 mod choose;
+mod confirm;
 mod consent;
 mod entry;
 mod idle;
@@ -37,11 +39,21 @@ pub(crate) struct Context {
     pub chip_slot: RefCell<crate::chip::ChipSlot>,
     /// The technician PIN typed so far in the service mode.
     pub service_pin: RefCell<String>,
+    /// Sends and checks contact codes; `None` skips the code step.
+    pub contacts: Option<Rc<dyn ContactConfirmer>>,
+    /// The server's answers to contact calls, waiting for the UI thread.
+    pub contact_inbox: ContactInbox,
+    /// Counts the code's life and the resend wait down on the code step.
+    pub confirm_timer: slint::Timer,
 }
 
 /// Wires every controller to `window`; the returned context must live as
 /// long as the window.
-pub(crate) fn setup(window: &KioskWindow, services: Services) -> Rc<Context> {
+pub(crate) fn setup(
+    window: &KioskWindow,
+    services: Services,
+    contacts: Option<Rc<dyn ContactConfirmer>>,
+) -> Rc<Context> {
     let context = Rc::new(Context {
         window: window.as_weak(),
         services,
@@ -50,6 +62,9 @@ pub(crate) fn setup(window: &KioskWindow, services: Services) -> Rc<Context> {
         ticket: ticket::ReturnClock::default(),
         chip_slot: RefCell::default(),
         service_pin: RefCell::default(),
+        contacts,
+        contact_inbox: ContactInbox::default(),
+        confirm_timer: slint::Timer::default(),
     });
 
     session::setup(window, &context);
@@ -58,6 +73,7 @@ pub(crate) fn setup(window: &KioskWindow, services: Services) -> Rc<Context> {
     categories::setup(window, &context);
     consent::setup(window, &context);
     entry::setup(window, &context);
+    confirm::setup(window, &context);
     chip::setup(window, &context);
     review::setup(window, &context);
     ticket::setup(window, &context);
@@ -85,6 +101,7 @@ pub(crate) fn end_session(window: &KioskWindow, context: &Rc<Context>) {
     categories::wipe(window);
     consent::wipe(window);
     entry::wipe(window);
+    confirm::wipe(window, context);
     chip::wipe(window);
     review::wipe(window);
     ticket::wipe(window);

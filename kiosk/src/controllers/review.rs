@@ -122,6 +122,7 @@ fn build_request(context: &Context) -> VisitRequest {
         values,
         chip_read: session.chip_read,
         chip: session.chip.clone(),
+        request_id: session.request_id,
     }
 }
 

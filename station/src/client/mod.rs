@@ -5,6 +5,7 @@
 //! retrying, backoff and the outbox are left to [`crate::sync`].
 
 pub mod backoff;
+pub mod contacts;
 pub mod signing;
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -26,6 +27,16 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long an ordinary request may take; a long-poll adds its wait.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// What a refusal by a limit adds to the error body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitDetails {
+    /// When the same request may succeed (`contact.rate_limited`,
+    /// `contact.resend_too_early`).
+    pub retry_at: Option<jiff::Timestamp>,
+    /// Wrong entries a one-time code still survives (`one_time_code.wrong`).
+    pub attempts_left: Option<u8>,
+}
+
 /// A request to the sync server that failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -43,6 +54,9 @@ pub enum ClientError {
         current_state: Option<String>,
         /// End of an operator lockout, for `login.locked`.
         locked_until: Option<jiff::Timestamp>,
+        /// When a limit lets the request succeed and the attempts a
+        /// one-time code survives; boxed to keep `ClientError` small.
+        limits: Option<Box<LimitDetails>>,
     },
     /// The server answered something that is not the expected JSON.
     #[error("the sync server answered {status} with a body that is not the expected JSON; check that {server} is an Okno sync server of the same version")]
@@ -284,6 +298,13 @@ async fn decode<T: DeserializeOwned>(
             message: error.message,
             current_state: error.current_state,
             locked_until: error.locked_until,
+            limits: match (error.retry_at, error.attempts_left) {
+                (None, None) => None,
+                (retry_at, attempts_left) => Some(Box::new(LimitDetails {
+                    retry_at,
+                    attempts_left,
+                })),
+            },
         }),
         Err(_) if status == StatusCode::NOT_FOUND || status.is_server_error() => {
             Err(ClientError::Server {
@@ -292,6 +313,7 @@ async fn decode<T: DeserializeOwned>(
                 message: String::new(),
                 current_state: None,
                 locked_until: None,
+                limits: None,
             })
         }
         Err(_) => Err(undecodable()),

@@ -143,8 +143,24 @@ impl Store {
         at: Timestamp,
         day: Date,
     ) -> Result<SubmittedRequest, StoreError> {
+        self.submit_request_as(Uuid::now_v7(), request, at, day)
+    }
+
+    /// Commits a request as [`Store::submit_request`] does, under the
+    /// `request_id` the kiosk already used to confirm the visitor's
+    /// contacts, so the server finds those confirmations.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::submit_request`].
+    pub fn submit_request_as(
+        &self,
+        request_id: Uuid,
+        request: &NewRequest,
+        at: Timestamp,
+        day: Date,
+    ) -> Result<SubmittedRequest, StoreError> {
         let category = ServiceCategory::from(request.kind);
-        let request_id = Uuid::now_v7();
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let ticket = issue_in(&tx, category, request.priority, at, day)?;

@@ -196,6 +196,27 @@ fn submit_commits_ticket_request_and_events() {
 }
 
 #[test]
+fn submit_as_keeps_given_request_id() {
+    let (_dir, store) = open_temp();
+    store.add_lease(&lease(1, 5), at()).expect("lease");
+    let request_id: Uuid = "01938d2e-5f00-7000-8000-00000000c0de"
+        .parse()
+        .expect("uuid");
+
+    let submitted = store
+        .submit_request_as(request_id, &new_request(), at(), DAY)
+        .expect("submit");
+    assert_eq!(submitted.request_id, request_id);
+
+    let pending = store.pending_events(10).expect("pending");
+    match &pending[1].envelope.kind {
+        EventKind::RequestSubmitted(request) => assert_eq!(request.request_id, request_id),
+        other => panic!("expected request_submitted, got {}", other.name()),
+    }
+    assert!(store.request_has_personal_data(request_id).expect("held"));
+}
+
+#[test]
 fn numbers_run_through_blocks_then_fail() {
     let (_dir, store) = open_temp();
     store.add_lease(&lease(1, 2), at()).expect("lease");

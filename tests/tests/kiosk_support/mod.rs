@@ -44,10 +44,17 @@ impl Server {
     /// Starts `serve` on `listen` (port 0 picks a free one) and waits for
     /// the address in its log.
     pub fn start(database: &Path, listen: &str) -> Server {
+        Server::start_with(database, listen, &[])
+    }
+
+    /// Starts `serve` as [`Server::start`] does, with `extra` options
+    /// after the listen address (such as `--contacts-config FILE`).
+    pub fn start_with(database: &Path, listen: &str, extra: &[&std::ffi::OsStr]) -> Server {
         let mut child = Command::new(BINARY)
             .arg("--database")
             .arg(database)
             .args(["serve", "--listen", listen, "--shutdown-grace-secs", "2"])
+            .args(extra)
             .env("RUST_LOG", "info")
             .stderr(Stdio::piped())
             .spawn()
