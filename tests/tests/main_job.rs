@@ -23,8 +23,8 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, OnceLock};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use domain::snils::SnilsError;
@@ -33,6 +33,7 @@ use hardware::card::sim::rig::{PcscRig, VPCD_READER};
 use hardware::printer::fake_network::{FakeMode, FakeNetworkPrinter};
 use tests::escpos_read;
 use tests::scenario::Visitor;
+use tests::server_process::{try_admin, ServerProcess as Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_okno-test-sync-server");
 const STATION: &str = env!("CARGO_BIN_EXE_okno-test-station");
@@ -42,91 +43,8 @@ const DEADLINE: Duration = Duration::from_secs(60);
 /// The operator's password for these tests; not a real credential.
 const PASSWORD: &str = "Тест#Окно7q";
 
-/// A running server whose log goes to a file; killed when dropped.
-struct Server {
-    child: Child,
-    address: SocketAddr,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// Starts `serve` on `listen` (port 0 takes a free one), its log
-    /// appended to `log`.
-    fn start(database: &Path, log: &Path, listen: &str) -> Server {
-        let mut child = Command::new(SERVER)
-            .arg("--database")
-            .arg(database)
-            .args(["serve", "--listen", listen, "--shutdown-grace-secs", "2"])
-            .env("RUST_LOG", "debug")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn sync-server");
-        let stderr = child.stderr.take().expect("stderr");
-        let mut file = std::fs::File::options()
-            .create(true)
-            .append(true)
-            .open(log)
-            .expect("server log file");
-        let (sender, addresses) = mpsc::channel();
-        // Copies the log for the process's whole life: a closed pipe would
-        // make the server's next log line fail.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                let _ = writeln!(file, "{line}");
-                if let Some(rest) = line.split("address=").nth(1) {
-                    let _ = sender.send(rest.split_whitespace().next().unwrap_or("").to_owned());
-                }
-            }
-        });
-        let address = addresses
-            .recv_timeout(DEADLINE)
-            .expect("sync-server logs its address")
-            .parse()
-            .expect("a socket address");
-        Server { child, address }
-    }
-
-    /// SIGKILL, as a crash or power cut would stop it.
-    fn kill(mut self) {
-        self.child.kill().expect("kill sync-server");
-        self.child.wait().expect("reap sync-server");
-    }
-}
-
-/// Runs an admin command, with `input` on stdin; returns its exit success,
-/// stdout and stderr.
-fn try_admin(database: &Path, args: &[&str], input: Option<&str>) -> (bool, String, String) {
-    let mut child = Command::new(SERVER)
-        .arg("--database")
-        .arg(database)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run sync-server admin command");
-    if let (Some(mut stdin), Some(input)) = (child.stdin.take(), input) {
-        writeln!(stdin, "{input}").expect("write stdin");
-    }
-    let output = child.wait_with_output().expect("admin command ends");
-    (
-        output.status.success(),
-        String::from_utf8(output.stdout)
-            .expect("utf-8")
-            .trim()
-            .to_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-/// Runs an admin command that must succeed and returns its stdout.
+/// Runs an admin command that must succeed, with `input` on stdin, and
+/// returns its stdout.
 fn admin(database: &Path, args: &[&str], input: Option<&str>) -> String {
     let (ok, stdout, stderr) = try_admin(database, args, input);
     assert!(ok, "{args:?} failed: {stderr}");
@@ -195,10 +113,10 @@ impl Site {
             ],
             None,
         );
-        let server = Server::start(
+        let server = Server::start_logged(
             &database,
-            &dir.path().join("logs").join("server.log"),
             "127.0.0.1:0",
+            &dir.path().join("logs").join("server.log"),
         );
         let site = Site {
             address: server.address,
@@ -246,10 +164,10 @@ impl Site {
 
     /// Starts the server again on the address the stations know.
     fn restart_server(&self) {
-        let server = Server::start(
+        let server = Server::start_logged(
             &self.database,
-            &self.logs().join("server.log"),
             &self.address.to_string(),
+            &self.logs().join("server.log"),
         );
         assert_eq!(server.address, self.address);
         *self.server.borrow_mut() = Some(server);

@@ -4,14 +4,12 @@
 //! during a stream of tickets, long-poll delivery to a second station, and
 //! a console's decision returning its confirmation code once.
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tests::server_process::{admin, try_admin, ServerProcess as Server};
 
 use domain::sync::{AckOutcome, DeviceRole, EventKind, LeaseRequest, PushBatch, TicketCalled};
 use domain::ticket::{ServiceCategory, WindowNumber};
@@ -21,91 +19,8 @@ use station::store::OutboxStatus;
 use station::sync::{SyncConfig, SyncHandle, SyncUpdate, STORE_FILE};
 use station::{Credentials, Store};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_okno-test-sync-server");
 /// Bound for every wait on a condition in these tests.
 const DEADLINE: Duration = Duration::from_secs(30);
-
-/// A running server process; killed when dropped.
-struct Server {
-    child: Child,
-    address: SocketAddr,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// Starts `serve` on `listen` (port 0 picks a free one) and waits for
-    /// the address in its log.
-    fn start(database: &Path, listen: &str) -> Server {
-        let mut child = Command::new(BINARY)
-            .arg("--database")
-            .arg(database)
-            .args(["serve", "--listen", listen, "--shutdown-grace-secs", "2"])
-            .env("RUST_LOG", "info")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn sync-server");
-        let stderr = child.stderr.take().expect("stderr");
-        let (sender, lines) = mpsc::channel();
-        // Drain the log for the process's whole life: a closed pipe would
-        // make the server's next log line fail.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                let _ = sender.send(line);
-            }
-        });
-        let mut server = Server {
-            child,
-            address: "127.0.0.1:0".parse().expect("address"),
-        };
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let line = lines
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("sync-server did not log its address in time");
-            if let Some(rest) = line.split("address=").nth(1) {
-                let address = rest.split_whitespace().next().expect("address value");
-                server.address = address.parse().expect("socket address");
-                return server;
-            }
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.address)
-    }
-
-    /// SIGKILL, as a crash or power cut would stop it.
-    fn kill(mut self) {
-        self.child.kill().expect("kill sync-server");
-        self.child.wait().expect("reap sync-server");
-    }
-}
-
-/// Runs an administration command and returns its trimmed stdout.
-fn admin(database: &Path, args: &[&str]) -> String {
-    let output = Command::new(BINARY)
-        .arg("--database")
-        .arg(database)
-        .args(args)
-        .output()
-        .expect("run sync-server admin command");
-    assert!(
-        output.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_owned()
-}
 
 /// A center and a server database in a temporary directory.
 struct Site {
@@ -555,33 +470,16 @@ fn long_poll_delivers_ticket_to_console() {
 const PASSWORD: &str = "Зима#Сн3г!Okno";
 
 fn add_operator(site: &Site, login: &str) {
-    let mut child = Command::new(BINARY)
-        .arg("--database")
-        .arg(&site.database)
-        .args([
-            "operator",
-            "add",
-            "--center",
-            &site.center,
-            "--login",
-            login,
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run operator add");
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().expect("stdin");
-        writeln!(stdin, "{PASSWORD}").expect("write password");
-    }
-    let output = child.wait_with_output().expect("operator add");
-    assert!(
-        output.status.success(),
-        "operator add failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let args = [
+        "operator",
+        "add",
+        "--center",
+        &site.center,
+        "--login",
+        login,
+    ];
+    let (ok, _, stderr) = try_admin(&site.database, &args, Some(PASSWORD));
+    assert!(ok, "operator add failed: {stderr}");
 }
 
 fn visitor() -> domain::sync::VisitorData {

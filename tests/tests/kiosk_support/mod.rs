@@ -6,13 +6,10 @@
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+pub use tests::server_process::{admin, ServerProcess as Server};
 
 use domain::clock::ManualClock;
 use domain::sync::DeviceRole;
@@ -23,98 +20,8 @@ use kiosk::{Options, StationKiosk};
 use slint::platform::PointerEventButton;
 use station::sync::SyncConfig;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_okno-test-sync-server");
 /// Bound for every wait on a condition in these tests.
 pub const DEADLINE: Duration = Duration::from_secs(30);
-
-/// A running server process; killed when dropped.
-pub struct Server {
-    child: Child,
-    pub address: SocketAddr,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// Starts `serve` on `listen` (port 0 picks a free one) and waits for
-    /// the address in its log.
-    pub fn start(database: &Path, listen: &str) -> Server {
-        Server::start_with(database, listen, &[])
-    }
-
-    /// Starts `serve` as [`Server::start`] does, with `extra` options
-    /// after the listen address (such as `--contacts-config FILE`).
-    pub fn start_with(database: &Path, listen: &str, extra: &[&std::ffi::OsStr]) -> Server {
-        let mut child = Command::new(BINARY)
-            .arg("--database")
-            .arg(database)
-            .args(["serve", "--listen", listen, "--shutdown-grace-secs", "2"])
-            .args(extra)
-            .env("RUST_LOG", "info")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn sync-server");
-        let stderr = child.stderr.take().expect("stderr");
-        let (sender, lines) = mpsc::channel();
-        // Drain the log for the process's whole life: a closed pipe would
-        // make the server's next log line fail.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                let _ = sender.send(line);
-            }
-        });
-        let mut server = Server {
-            child,
-            address: "127.0.0.1:0".parse().expect("address"),
-        };
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let line = lines
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("sync-server did not log its address in time");
-            if let Some(rest) = line.split("address=").nth(1) {
-                let address = rest.split_whitespace().next().expect("address value");
-                server.address = address.parse().expect("socket address");
-                return server;
-            }
-        }
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}", self.address)
-    }
-
-    /// SIGKILL, as a crash or power cut would stop it.
-    pub fn kill(mut self) {
-        self.child.kill().expect("kill sync-server");
-        self.child.wait().expect("reap sync-server");
-    }
-}
-
-/// Runs an administration command and returns its trimmed stdout.
-pub fn admin(database: &Path, args: &[&str]) -> String {
-    let output = Command::new(BINARY)
-        .arg("--database")
-        .arg(database)
-        .args(args)
-        .output()
-        .expect("run sync-server admin command");
-    assert!(
-        output.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_owned()
-}
 
 /// A center in UTC, its server database and a provisioned kiosk.
 pub struct Site {

@@ -12,12 +12,10 @@
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+pub use tests::server_process::{admin, try_admin, ServerProcess as Server};
 
 use domain::clock::SystemClock;
 use domain::sync::DeviceRole;
@@ -34,93 +32,9 @@ use slint::ComponentHandle;
 use station::sync::{SyncConfig, SyncHandle, STORE_FILE};
 use station::{Credentials, Store};
 
-pub const BINARY: &str = env!("CARGO_BIN_EXE_okno-test-sync-server");
 /// Bound for every wait on a condition in these tests.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 pub const PASSWORD: &str = "Зима#Сн3г!Okno";
-
-/// A running server process; killed when dropped.
-pub struct Server {
-    child: Child,
-    pub address: SocketAddr,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// Starts `serve` on `listen` (port 0 picks a free one) and waits for
-    /// the address in its log.
-    pub fn start(database: &Path, listen: &str) -> Server {
-        let mut child = Command::new(BINARY)
-            .arg("--database")
-            .arg(database)
-            .args(["serve", "--listen", listen, "--shutdown-grace-secs", "2"])
-            .env("RUST_LOG", "info")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn sync-server");
-        let stderr = child.stderr.take().expect("stderr");
-        let (sender, lines) = mpsc::channel();
-        // Drain the log for the process's whole life: a closed pipe would
-        // make the server's next log line fail.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                let _ = sender.send(line);
-            }
-        });
-        // Owned by `Server` at once, so a failed wait below still kills it.
-        let mut server = Server {
-            child,
-            address: "127.0.0.1:0".parse().expect("address"),
-        };
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let line = lines
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("sync-server did not log its address in time");
-            if let Some(rest) = line.split("address=").nth(1) {
-                let address = rest.split_whitespace().next().expect("address value");
-                server.address = address.parse().expect("socket address");
-                return server;
-            }
-        }
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}", self.address)
-    }
-
-    /// SIGKILL, as a crash or a pulled cable would stop it.
-    pub fn kill(mut self) {
-        self.child.kill().expect("kill sync-server");
-        self.child.wait().expect("reap sync-server");
-    }
-}
-
-/// Runs an administration command and returns its trimmed stdout.
-pub fn admin(database: &Path, args: &[&str]) -> String {
-    let output = Command::new(BINARY)
-        .arg("--database")
-        .arg(database)
-        .args(args)
-        .output()
-        .expect("run sync-server admin command");
-    assert!(
-        output.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_owned()
-}
 
 /// Installs Slint's testing backend with the software renderer, which
 /// screenshots need; `event_loop` lets the test run the event loop (once
@@ -195,32 +109,16 @@ impl Site {
 
     /// Adds an operator account with [`PASSWORD`], through the admin CLI.
     pub fn add_operator(&self, login: &str) {
-        let mut child = Command::new(BINARY)
-            .arg("--database")
-            .arg(&self.database)
-            .args([
-                "operator",
-                "add",
-                "--center",
-                &self.center,
-                "--login",
-                login,
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run operator add");
-        {
-            let mut stdin = child.stdin.take().expect("stdin");
-            writeln!(stdin, "{PASSWORD}").expect("write password");
-        }
-        let output = child.wait_with_output().expect("operator add");
-        assert!(
-            output.status.success(),
-            "operator add failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let args = [
+            "operator",
+            "add",
+            "--center",
+            &self.center,
+            "--login",
+            login,
+        ];
+        let (ok, _, stderr) = try_admin(&self.database, &args, Some(PASSWORD));
+        assert!(ok, "operator add failed: {stderr}");
     }
 
     /// Enrolls a station of `role` into its own directory, as `operator
