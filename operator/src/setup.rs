@@ -103,12 +103,47 @@ pub fn real_parts(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Real
 /// Loads `config_path` and runs the console until its window closes: with
 /// its real parts, or on sample tickets in memory with `demo`.
 pub fn run(config_path: &Path, demo: bool) -> anyhow::Result<()> {
-    let config = Config::load(config_path)?;
     if demo {
-        return crate::demo::run(&config);
+        return crate::demo::run(&demo_config(config_path)?);
     }
+    let config = Config::load(config_path)?;
     let parts = real_parts(&config, Arc::new(SystemClock))?;
     let console = Console::init(parts.deps).context("cannot open the console window")?;
     console.run().context("the console window failed")?;
     Ok(())
+}
+
+/// Settings for `--demo` when `config_path` does not exist, so that the
+/// sample console opens on a machine that was never set up. The demo
+/// prints nothing, so the printer is never opened.
+const DEMO_CONFIG: &str = r#"window = 1
+services = ["registration", "identity_confirmation", "restore_access", "other_services"]
+[printer]
+uri = "virtual:///tmp/okno-operator-demo"
+"#;
+
+/// Reads `config_path`, or falls back to [`DEMO_CONFIG`] when there is no
+/// file there.
+fn demo_config(config_path: &Path) -> anyhow::Result<Config> {
+    if config_path.exists() {
+        return Ok(Config::load(config_path)?);
+    }
+    tracing::info!(path = %config_path.display(), "no configuration file; the demo uses window 1 and every service");
+    Ok(Config::parse(Path::new("<demo defaults>"), DEMO_CONFIG)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_without_file_uses_defaults() {
+        let missing = Path::new("/nonexistent/okno/operator.toml");
+
+        let config = demo_config(missing).expect("demo defaults parse");
+
+        assert_eq!(config.window.get(), 1);
+        assert_eq!(config.services.len(), 4);
+        assert_eq!(config.printer_uri, "virtual:///tmp/okno-operator-demo");
+    }
 }
