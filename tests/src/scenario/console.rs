@@ -60,6 +60,19 @@ pub enum ChipVerdict {
     NotChecked,
 }
 
+impl ChipVerdict {
+    /// Describes the verdict in words for the run's summary.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ChipVerdict::NotRead => "chip not read",
+            ChipVerdict::Unreadable => "chip unreadable",
+            ChipVerdict::Passed => "chip signature valid",
+            ChipVerdict::Failed => "chip signature invalid",
+            ChipVerdict::NotChecked => "chip read, signature not checked (no CSCA list)",
+        }
+    }
+}
+
 impl From<ChipStatus> for ChipVerdict {
     fn from(status: ChipStatus) -> Self {
         match status {

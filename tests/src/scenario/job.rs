@@ -162,15 +162,15 @@ fn steps(
     if comparison.compared.is_empty() {
         outcome.report.skipped(
             "console: typed vs chip",
-            format!("no chip data to compare (chip: {:?})", comparison.chip),
+            format!("no chip data to compare ({})", comparison.chip.describe()),
         );
     } else {
         outcome.report.done(
             "console: typed vs chip",
             format!(
-                "{} fields agree, chip {:?}",
+                "{} fields agree, {}",
                 comparison.compared.len(),
-                comparison.chip
+                comparison.chip.describe()
             ),
         );
     }

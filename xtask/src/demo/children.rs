@@ -50,7 +50,10 @@ impl Children {
                 .with_context(|| format!("cannot open the log {}", path.display()))
         };
         let (out, err) = (open(out)?, open(err)?);
+        // The logs are files, so colour codes would only clutter them;
+        // tracing-subscriber leaves colours out when NO_COLOR is set.
         let child = command
+            .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)

@@ -119,8 +119,11 @@ pub fn start(chip_binary: &Path, logs: &Path) -> Result<ChipRig> {
         namespace: namespace.clone(),
         children: Children::default(),
     };
+    // Clears a namespace left by an earlier run with the same process id;
+    // usually there is none, so the "cannot remove" message is dropped.
     let _ = Command::new("ip")
         .args(["netns", "del", &namespace])
+        .stderr(std::process::Stdio::null())
         .status();
     run("ip", &["netns", "add", &namespace])?;
     run(
