@@ -128,7 +128,7 @@ fn demo_config(config_path: &Path) -> anyhow::Result<Config> {
     if config_path.exists() {
         return Ok(Config::load(config_path)?);
     }
-    tracing::info!(path = %config_path.display(), "no configuration file; the demo uses window 1 and every service");
+    tracing::info!(path = %config_path.display(), "configuration file not found, so the demo uses window 1 and every service");
     Ok(Config::parse(Path::new("<demo defaults>"), DEMO_CONFIG)?)
 }
 

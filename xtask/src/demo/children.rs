@@ -50,7 +50,7 @@ impl Children {
                 .with_context(|| format!("cannot open the log {}", path.display()))
         };
         let (out, err) = (open(out)?, open(err)?);
-        // The logs are files, so colour codes would only clutter them;
+        // The logs are files, where colour codes are only clutter.
         // tracing-subscriber leaves colours out when NO_COLOR is set.
         let child = command
             .env("NO_COLOR", "1")
