@@ -402,8 +402,9 @@ fn main_job_confirms_account_with_chip() {
     assert!(run.ok, "the main job failed: {:?}", run.results.keys());
     assert_eq!(run.result("ticket"), Some("Р-001"));
     assert_eq!(run.result("chip"), Some("Read"));
-    // Surname, given names, birth date and document number on both sides.
-    assert_eq!(run.result("compared"), Some("4"));
+    // Surname, given names, birth date, and the travel passport's number
+    // and expiry typed at the chip step, on both sides.
+    assert_eq!(run.result("compared"), Some("5"));
     assert_eq!(run.result("confirmed"), Some("true"));
 
     // The ticket: its number and the QR payload, read from the bytes.
