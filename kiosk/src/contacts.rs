@@ -1,7 +1,7 @@
-//! The seam through which the «Введите код из SMS» step asks the server
+//! The seam through which the «Введите код из SMS» step requests the server
 //! to send and check one-time codes for the visitor's phone and e-mail.
 //!
-//! Calls return at once; the server's answer comes back through a
+//! Calls return at once. The server's response comes back through a
 //! [`ContactReply`], from any thread, and reaches the screen through
 //! Slint's event loop. [`crate::station_contacts::StationContacts`] is the
 //! implementation over the signed sync client.
@@ -31,8 +31,8 @@ pub trait ContactConfirmer {
     fn verify(&self, request_id: Uuid, contact: ContactKind, code: String, reply: ContactReply);
 }
 
-/// One answer from the server, with the request and contact it is for, so
-/// an answer that arrives after the session moved on can be recognised.
+/// One response from the server, with the request and contact it is for,
+/// so a response that arrives after the session moved on is recognised.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContactAnswer {
     Code {
@@ -47,11 +47,11 @@ pub enum ContactAnswer {
     },
 }
 
-/// Answers waiting for the UI thread, oldest first.
+/// Responses waiting for the UI thread, oldest first.
 pub(crate) type ContactInbox = Arc<Mutex<VecDeque<ContactAnswer>>>;
 
-/// Where an answer goes: the inbox the confirm step drains, and the window
-/// whose event loop is woken to drain it.
+/// The destination of a response: the inbox the confirm step drains, and
+/// the window whose event loop is woken to drain it.
 pub struct ContactReply {
     window: slint::Weak<KioskWindow>,
     inbox: ContactInbox,
@@ -79,7 +79,7 @@ impl ContactReply {
             window.global::<ConfirmAdapter>().invoke_answer_arrived();
         });
         if let Err(err) = sent {
-            tracing::warn!(cause = %err, "contact answer dropped: the event loop has ended");
+            tracing::warn!(cause = %err, "contact response dropped because the event loop has ended");
         }
     }
 }

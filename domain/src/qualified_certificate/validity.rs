@@ -5,8 +5,8 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::error::CertificateError;
 
-/// The fewest days a certificate must still be valid for, counted from the
-/// moment of the check.
+/// Minimum number of days a certificate must still be valid for, counted
+/// from the moment of the check.
 pub const MIN_DAYS_LEFT: i64 = 90;
 
 const SECONDS_PER_DAY: i64 = 24 * 60 * 60;

@@ -41,7 +41,7 @@ pub(crate) struct Context {
     pub service_pin: RefCell<String>,
     /// Sends and checks contact codes; `None` skips the code step.
     pub contacts: Option<Rc<dyn ContactConfirmer>>,
-    /// The server's answers to contact calls, waiting for the UI thread.
+    /// The server's responses to contact calls, waiting for the UI thread.
     pub contact_inbox: ContactInbox,
     /// Counts the code's life and the resend wait down on the code step.
     pub confirm_timer: slint::Timer,

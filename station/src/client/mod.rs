@@ -27,7 +27,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long an ordinary request may take; a long-poll adds its wait.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// What a refusal by a limit adds to the error body.
+/// Details that a rate-limit rejection adds to the error body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LimitDetails {
     /// When the same request may succeed (`contact.rate_limited`,
