@@ -13,6 +13,7 @@ pub mod confirmation_code;
 pub mod date;
 pub mod email;
 pub mod field;
+pub mod gost;
 pub mod inn;
 pub mod name;
 pub mod ogrn;

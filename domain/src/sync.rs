@@ -24,12 +24,16 @@
 //! | `POST /v1/contacts/resend` | [`ContactResend`] | [`ContactCodeSent`] |
 //! | `POST /v1/contacts/verify` | [`ContactVerify`] | [`ContactVerified`] |
 //! | `POST /v1/codes/redeem` | [`CodeRedeemRequest`] (bearer token) | [`CodeRedeemed`] |
+//! | `GET /v1/trust?since=N` | none | [`TrustDirectoryPage`] |
+//! | `POST /v1/signature/challenge` | [`SignatureChallengeRequest`] | [`SignatureChallenge`] |
+//! | `POST /v1/signature/confirm` | [`SignatureConfirm`] | [`SignatureConfirmed`] |
 
 mod admin;
 pub mod auth;
 mod codes;
 mod contact;
 mod event;
+mod signature;
 
 pub use event::{
     ChipResult, DecisionConfirm, DecisionReject, DeviceAlert, EventEnvelope, EventKind,
@@ -41,6 +45,11 @@ pub use admin::{DeviceRevoked, DeviceTarget, OperatorAccount, OperatorTarget};
 pub use codes::{CodeRedeemRequest, CodeRedeemed};
 pub use contact::{
     ContactCodeRequest, ContactCodeSent, ContactKind, ContactResend, ContactVerified, ContactVerify,
+};
+pub use signature::{
+    challenge_message, SignatureChallenge, SignatureChallengeRequest, SignatureConfirm,
+    SignatureConfirmed, SignatureScheme, TrustDirectoryPage, TrustedCertificate,
+    CHALLENGE_MESSAGE_PREFIX,
 };
 
 use jiff::Timestamp;

@@ -158,6 +158,10 @@ fn verifies(certificate: &TokenCertificate, signature: &TokenSignature, message:
             let parsed = p256::ecdsa::Signature::from_slice(&signature.bytes).unwrap();
             key.verify(message, &parsed).is_ok()
         }
+        other => panic!(
+            "SoftHSM2 made a {} signature, which it has no mechanism for",
+            other.as_str()
+        ),
     }
 }
 

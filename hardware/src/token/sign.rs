@@ -27,15 +27,7 @@ const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
     0x00, 0x04, 0x20,
 ];
 
-/// The scheme of a [`TokenSignature`], which a verifier needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignatureScheme {
-    /// RSASSA-PKCS1-v1_5 with SHA-256.
-    RsaPkcs1Sha256,
-    /// ECDSA with SHA-256. The signature is `r || s`, each as long as the
-    /// curve's order (PKCS#11's format, not DER).
-    EcdsaSha256,
-}
+pub use domain::sync::SignatureScheme;
 
 /// A signature over a challenge, made on a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
