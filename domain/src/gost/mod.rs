@@ -1,35 +1,30 @@
 //! GOST R 34.10-2012 signature verification over Streebog (GOST R
 //! 34.11-2012) digests, for certificates, CRLs and token signatures made
-//! with Russian qualified keys.
+//! with Russian qualified keys. Pure computation: no I/O.
 //!
-//! FIXME: only the interface is here; every key is refused as
-//! [`GostError::Unsupported`] until the curve arithmetic lands.
+//! - `curve`: the parameter sets by OID, with their domain parameters.
+//! - `point`: point arithmetic on short Weierstrass curves.
+//! - `signature`: RFC 7091 signing and verification on integers, and the
+//!   `s || r` layout.
+//! - `spki`: X.509 `SubjectPublicKeyInfo` decoding.
+//! - `digest`: Streebog, and the digest-to-integer conversion.
+//! - `key`: [`GostPublicKey`] and the test-only [`GostSigningKey`].
+//!
+//! Byte orders follow X.509 (RFC 9215) and PKCS#11. The public key is X
+//! then Y, each little-endian. A signature is `s || r`, each big-endian.
+//! The Streebog output is read as a little-endian integer. The published
+//! example certificates in `domain/tests/gost.rs` verify under exactly
+//! these orders.
 
-/// Why a GOST key or signature was not accepted.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum GostError {
-    /// GOST verification is not available in this build.
-    #[error("GOST R 34.10-2012 verification is not available")]
-    Unsupported,
-}
+mod curve;
+mod digest;
+mod error;
+mod key;
+mod point;
+mod signature;
+mod spki;
 
-/// A GOST R 34.10-2012 public key with its curve.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GostPublicKey {
-    _private: (),
-}
-
-impl GostPublicKey {
-    /// Decodes a DER `SubjectPublicKeyInfo` whose algorithm is GOST R
-    /// 34.10-2012 (256 or 512 bits).
-    pub fn from_spki_der(_spki_der: &[u8]) -> Result<Self, GostError> {
-        Err(GostError::Unsupported)
-    }
-
-    /// Verifies `signature` (`s || r`, big-endian, as X.509 and PKCS#11
-    /// lay it out) over `message`, hashed with the Streebog variant that
-    /// matches the key size.
-    pub fn verify(&self, _message: &[u8], _signature: &[u8]) -> Result<(), GostError> {
-        Err(GostError::Unsupported)
-    }
-}
+pub use curve::{GostCurve, GostKeySize};
+pub use digest::streebog_digest;
+pub use error::GostError;
+pub use key::{GostPublicKey, GostSigningKey};
