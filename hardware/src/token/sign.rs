@@ -6,9 +6,11 @@
 //! `CKM_ECDSA` over the hash. Tokens differ in the combined hash-and-sign
 //! mechanisms they offer, but RSA and EC tokens offer these two.
 //!
-//! GOST R 34.10-2012 keys are not signed with yet: their mechanisms are
-//! vendor-defined in PKCS#11 and SoftHSM2, the only token the tests can
-//! run, implements none of them.
+//! GOST R 34.10-2012 keys are not signed with yet. The PKCS#11 headers
+//! define `CKK_GOSTR3410` (0x30) and `CKM_GOSTR3410` (0x1201), but
+//! `cryptoki` 0.12.1 has no `Mechanism` for that value, and 512-bit keys
+//! need TC26's vendor-defined mechanisms. SoftHSM2, the only token the
+//! tests can run, implements none of them.
 
 use cryptoki::error::RvError;
 use cryptoki::mechanism::Mechanism;
@@ -139,8 +141,9 @@ fn sign_with_key(
             hash.to_vec(),
         )
     } else {
-        // TODO: sign with GOST R 34.10-2012 keys once a token with its
-        // vendor-defined mechanisms is available to test against.
+        // TODO: sign GOST R 34.10-2012 keys through CKM_GOSTR3410 once
+        // `cryptoki` exposes that mechanism and a GOST-capable token is
+        // available to test against.
         return Err(TokenError::UnsupportedKey {
             key_type: key_type.to_string(),
         });
