@@ -512,3 +512,50 @@ fn error_messages_quote_the_value() {
         "GOST signature is 64 bytes long, expected 128 (s then r)"
     );
 }
+
+#[test]
+fn spki_encoding_matches_examples() {
+    let paramset_a = certificate_fixture(certificates::RFC9215_256_A_CERTIFICATE);
+    let key = GostPublicKey::from_spki_der(&paramset_a.spki_der).expect("the example key decodes");
+    assert_eq!(key.to_spki_der(), paramset_a.spki_der);
+
+    let test_curve = certificate_fixture(certificates::RFC9215_TEST_256_CERTIFICATE);
+    assert_eq!(RFC7091_A1.public_key().to_spki_der(), test_curve.spki_der);
+}
+
+#[test]
+fn spki_round_trip_every_curve() {
+    let production_curves = GostCurve::ALL.into_iter().filter(|curve| !curve.is_test());
+    for curve in production_curves {
+        let key = GostSigningKey::from_be_bytes(curve, &[0x5A; 20])
+            .expect("a small private key is in range")
+            .public_key();
+        let decoded = GostPublicKey::from_spki_der(&key.to_spki_der());
+        assert_eq!(decoded, Ok(key), "{curve:?}");
+    }
+}
+
+#[test]
+fn sign_and_verify_every_curve() {
+    let message = b"okno identity challenge v1:challenge-id:00ff";
+    for curve in GostCurve::ALL {
+        let signing_key = GostSigningKey::from_be_bytes(curve, &[0x3C; 24])
+            .expect("a small private key is in range");
+        let public_key = signing_key.public_key();
+        let digest = streebog_digest(curve.key_size(), message);
+        let signature = signing_key
+            .sign_digest_with_k(&digest, &[0x71; 30])
+            .expect("a small nonce signs");
+        assert_eq!(
+            signature.len(),
+            curve.key_size().signature_len(),
+            "{curve:?}"
+        );
+        assert_eq!(public_key.verify(message, &signature), Ok(()), "{curve:?}");
+        assert_eq!(
+            public_key.verify(b"another message", &signature),
+            Err(GostError::BadSignature),
+            "{curve:?}"
+        );
+    }
+}

@@ -54,6 +54,12 @@ impl GostPublicKey {
         Ok(GostPublicKey { curve, point })
     }
 
+    /// Encodes the key as a DER `SubjectPublicKeyInfo`, under the curve's
+    /// main OID (so a CryptoPro XchA key comes back as CryptoPro A).
+    pub fn to_spki_der(&self) -> Vec<u8> {
+        spki::encode(self.curve, &self.point)
+    }
+
     /// Returns the key's parameter set.
     pub fn curve(&self) -> GostCurve {
         self.curve

@@ -1,13 +1,13 @@
-//! Decoding of a GOST R 34.10-2012 `SubjectPublicKeyInfo` as RFC 9215
-//! section 4 lays it out: algorithm 1.2.643.7.1.1.1.1 (256-bit) or
+//! Decoding and encoding of a GOST R 34.10-2012 `SubjectPublicKeyInfo` as
+//! the RFC 9215 example certificates lay it out: algorithm 1.2.643.7.1.1.1.1 (256-bit) or
 //! 1.2.643.7.1.1.1.2 (512-bit), parameters `SEQUENCE { publicKeyParamSet
 //! OID, digestParamSet OID OPTIONAL }`, and a BIT STRING that wraps an
 //! OCTET STRING of X then Y, each little-endian.
 
-use der::asn1::{ObjectIdentifier, OctetStringRef};
-use der::Decode;
+use der::asn1::{BitString, ObjectIdentifier, OctetString, OctetStringRef};
+use der::{Any, Decode, Encode};
 use num_bigint::BigUint;
-use spki::SubjectPublicKeyInfoRef;
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned, SubjectPublicKeyInfoRef};
 
 use super::curve::{GostCurve, GostKeySize};
 use super::error::GostError;
@@ -18,9 +18,9 @@ const ALGORITHM_512: &str = "1.2.643.7.1.1.1.2";
 const STREEBOG_256: &str = "1.2.643.7.1.1.2.2";
 const STREEBOG_512: &str = "1.2.643.7.1.1.2.3";
 
-/// The algorithm parameters. RFC 4491 keys could also carry an encryption
-/// parameter set; it is read and ignored, because a signature does not use
-/// it.
+/// The algorithm parameters. A third, optional OID (the encryption
+/// parameter set of 2001-era keys) is read and ignored, because a
+/// signature does not use it.
 #[derive(der::Sequence)]
 struct KeyParameters {
     public_key_param_set: ObjectIdentifier,
@@ -110,6 +110,54 @@ pub(crate) fn decode_point(size: GostKeySize, octets: &[u8]) -> Result<AffinePoi
         x: BigUint::from_bytes_le(x),
         y: BigUint::from_bytes_le(y),
     })
+}
+
+/// Encodes a key as a DER `SubjectPublicKeyInfo`. The digest parameter is
+/// written for the 2001-era 256-bit sets and left out for the TC26 sets,
+/// as in the RFC 9215 examples.
+pub(crate) fn encode(curve: GostCurve, point: &AffinePoint) -> Vec<u8> {
+    let size = curve.key_size();
+    let (algorithm, digest) = match size {
+        GostKeySize::Bits256 => (ALGORITHM_256, STREEBOG_256),
+        GostKeySize::Bits512 => (ALGORITHM_512, STREEBOG_512),
+    };
+    let names_digest = matches!(
+        curve,
+        GostCurve::Test256 | GostCurve::CryptoProA | GostCurve::CryptoProB | GostCurve::CryptoProC
+    );
+    let parameters = KeyParameters {
+        public_key_param_set: known_oid(curve.oid()),
+        digest_param_set: names_digest.then(|| known_oid(digest)),
+        encryption_param_set: None,
+    };
+
+    let mut octets = to_fixed_le(&point.x, size.coordinate_len());
+    octets.extend(to_fixed_le(&point.y, size.coordinate_len()));
+    let key_octets = OctetString::new(octets)
+        .and_then(|octets| octets.to_der())
+        .expect("a 64- or 128-byte OCTET STRING encodes");
+
+    let spki = SubjectPublicKeyInfoOwned {
+        algorithm: AlgorithmIdentifierOwned {
+            oid: known_oid(algorithm),
+            parameters: Some(Any::encode_from(&parameters).expect("a SEQUENCE of OIDs encodes")),
+        },
+        subject_public_key: BitString::from_bytes(&key_octets)
+            .expect("a whole-byte BIT STRING encodes"),
+    };
+    spki.to_der()
+        .expect("a SubjectPublicKeyInfo of known parts encodes")
+}
+
+fn known_oid(dotted: &str) -> ObjectIdentifier {
+    ObjectIdentifier::new(dotted).expect("the module's OID constants are valid")
+}
+
+/// Writes a value below 2^(8·len) as exactly `len` little-endian bytes.
+fn to_fixed_le(value: &BigUint, len: usize) -> Vec<u8> {
+    let mut bytes = value.to_bytes_le();
+    bytes.resize(len, 0);
+    bytes
 }
 
 fn malformed(error: der::Error) -> GostError {
