@@ -1,8 +1,9 @@
 //! Decoding and encoding of a GOST R 34.10-2012 `SubjectPublicKeyInfo` as
-//! the RFC 9215 example certificates lay it out: algorithm 1.2.643.7.1.1.1.1 (256-bit) or
-//! 1.2.643.7.1.1.1.2 (512-bit), parameters `SEQUENCE { publicKeyParamSet
-//! OID, digestParamSet OID OPTIONAL }`, and a BIT STRING that wraps an
-//! OCTET STRING of X then Y, each little-endian.
+//! the RFC 9215 example certificates lay it out: algorithm
+//! 1.2.643.7.1.1.1.1 (256-bit) or 1.2.643.7.1.1.1.2 (512-bit), parameters
+//! `SEQUENCE { publicKeyParamSet OID, digestParamSet OID OPTIONAL }`, and
+//! a BIT STRING that wraps an OCTET STRING of X then Y, each
+//! little-endian.
 
 use der::asn1::{BitString, ObjectIdentifier, OctetString, OctetStringRef};
 use der::{Any, Decode, Encode};
