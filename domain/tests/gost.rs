@@ -12,6 +12,7 @@ use der::{Any, Decode, Encode};
 use domain::gost::{
     streebog_digest, GostCurve, GostError, GostKeySize, GostPublicKey, GostSigningKey,
 };
+use proptest::prelude::*;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use x509_cert::crl::CertificateList;
 use x509_cert::Certificate;
@@ -556,6 +557,23 @@ fn sign_and_verify_every_curve() {
             public_key.verify(b"another message", &signature),
             Err(GostError::BadSignature),
             "{curve:?}"
+        );
+    }
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_spki_bytes_rejected(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+        prop_assert!(GostPublicKey::from_spki_der(&bytes).is_err());
+    }
+
+    #[test]
+    fn arbitrary_signature_does_not_verify(signature in proptest::collection::vec(any::<u8>(), 64)) {
+        let result = RFC7091_A1.public_key().verify_digest(&RFC7091_A1.digest(), &signature);
+        prop_assert!(
+            matches!(result, Err(GostError::BadSignature | GostError::SignatureOutOfRange)),
+            "{:?}",
+            result
         );
     }
 }
