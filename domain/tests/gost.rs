@@ -11,6 +11,7 @@ use der::asn1::{BitString, ObjectIdentifier, OctetString};
 use der::{Any, Decode, Encode};
 use domain::gost::{
     streebog_digest, GostCurve, GostError, GostKeySize, GostPublicKey, GostSigningKey,
+    SIGNATURE_ALGORITHM_256, SIGNATURE_ALGORITHM_512,
 };
 use proptest::prelude::*;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
@@ -270,6 +271,7 @@ fn point_off_curve_rejected() {
 struct SignedFixture {
     signed_der: Vec<u8>,
     spki_der: Vec<u8>,
+    algorithm_oid: String,
     signature: Vec<u8>,
 }
 
@@ -285,6 +287,7 @@ fn certificate_fixture(text: &str) -> SignedFixture {
             .subject_public_key_info
             .to_der()
             .expect("SPKI re-encodes"),
+        algorithm_oid: certificate.signature_algorithm.oid.to_string(),
         signature: certificate.signature.raw_bytes().to_vec(),
     }
 }
@@ -576,4 +579,43 @@ proptest! {
             result
         );
     }
+}
+
+#[test]
+fn x509_signature_checks_algorithm() {
+    let cases = [
+        (
+            certificates::RFC9215_256_A_CERTIFICATE,
+            SIGNATURE_ALGORITHM_256,
+        ),
+        (certificates::TK26_256_CERTIFICATE, SIGNATURE_ALGORITHM_256),
+        (certificates::TK26_512_CERTIFICATE, SIGNATURE_ALGORITHM_512),
+    ];
+    for (text, expected_oid) in cases {
+        let fixture = certificate_fixture(text);
+        assert_eq!(fixture.algorithm_oid, expected_oid);
+        let key = GostPublicKey::from_spki_der(&fixture.spki_der).expect("the example key decodes");
+        assert_eq!(
+            key.verify_x509_signature(
+                &fixture.algorithm_oid,
+                &fixture.signed_der,
+                &fixture.signature
+            ),
+            Ok(())
+        );
+    }
+
+    let fixture = certificate_fixture(certificates::TK26_512_CERTIFICATE);
+    let key = GostPublicKey::from_spki_der(&fixture.spki_der).expect("the example key decodes");
+    assert_eq!(
+        key.verify_x509_signature(
+            SIGNATURE_ALGORITHM_256,
+            &fixture.signed_der,
+            &fixture.signature
+        ),
+        Err(GostError::SignatureAlgorithmMismatch {
+            oid: SIGNATURE_ALGORITHM_256.to_owned(),
+            key_bits: 512
+        })
+    );
 }

@@ -37,6 +37,13 @@ pub enum GostError {
     /// The public key is not a point of the curve's prime-order subgroup.
     #[error("GOST public key is not a valid point of parameter set {curve_oid}")]
     InvalidPoint { curve_oid: String },
+    /// An X.509 signature algorithm other than the GOST one of the key's
+    /// size.
+    #[error(
+        "signature algorithm {oid} does not fit a {key_bits}-bit GOST key \
+         (expected 1.2.643.7.1.1.3.2 for 256 bits or 1.2.643.7.1.1.3.3 for 512 bits)"
+    )]
+    SignatureAlgorithmMismatch { oid: String, key_bits: u16 },
     /// The signature has the wrong length.
     #[error("GOST signature is {actual} bytes long, expected {expected} (s then r)")]
     SignatureLength { expected: usize, actual: usize },

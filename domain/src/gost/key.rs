@@ -12,6 +12,14 @@ use super::point::AffinePoint;
 use super::signature;
 use super::spki;
 
+/// The X.509 signature algorithm id-tc26-signwithdigest-gost3410-12-256:
+/// GOST R 34.10-2012 with a 256-bit key over Streebog-256.
+pub const SIGNATURE_ALGORITHM_256: &str = "1.2.643.7.1.1.3.2";
+
+/// The X.509 signature algorithm id-tc26-signwithdigest-gost3410-12-512:
+/// GOST R 34.10-2012 with a 512-bit key over Streebog-512.
+pub const SIGNATURE_ALGORITHM_512: &str = "1.2.643.7.1.1.3.3";
+
 /// A GOST R 34.10-2012 public key: a point of the curve's subgroup of
 /// prime order `q`.
 #[derive(Clone, PartialEq, Eq)]
@@ -77,6 +85,30 @@ impl GostPublicKey {
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), GostError> {
         let digest = streebog_digest(self.key_size(), message);
         self.verify_digest(&digest, signature)
+    }
+
+    /// Verifies the signature of an X.509 certificate or CRL made with this
+    /// key. `algorithm_oid` is the outer `signatureAlgorithm`,
+    /// `signed_der` the DER of the to-be-signed part, and `signature` the
+    /// content of the `signatureValue` BIT STRING, which is `s || r`
+    /// itself with no DER wrapper.
+    pub fn verify_x509_signature(
+        &self,
+        algorithm_oid: &str,
+        signed_der: &[u8],
+        signature: &[u8],
+    ) -> Result<(), GostError> {
+        let (expected, key_bits) = match self.key_size() {
+            GostKeySize::Bits256 => (SIGNATURE_ALGORITHM_256, 256),
+            GostKeySize::Bits512 => (SIGNATURE_ALGORITHM_512, 512),
+        };
+        if algorithm_oid != expected {
+            return Err(GostError::SignatureAlgorithmMismatch {
+                oid: algorithm_oid.to_owned(),
+                key_bits,
+            });
+        }
+        self.verify(signed_der, signature)
     }
 
     /// Verifies `signature` over a Streebog `digest` computed by the

@@ -27,4 +27,4 @@ mod spki;
 pub use curve::{GostCurve, GostKeySize};
 pub use digest::streebog_digest;
 pub use error::GostError;
-pub use key::{GostPublicKey, GostSigningKey};
+pub use key::{GostPublicKey, GostSigningKey, SIGNATURE_ALGORITHM_256, SIGNATURE_ALGORITHM_512};
