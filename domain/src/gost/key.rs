@@ -206,3 +206,41 @@ fn check_digest_len(size: GostKeySize, digest: &[u8]) -> Result<(), GostError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Finds a curve point outside the subgroup of order `q`, which exists
+    /// on the cofactor-4 curves. Both primes are 3 mod 4, so a square root
+    /// is a single exponentiation.
+    fn point_outside_subgroup(curve: GostCurve) -> AffinePoint {
+        let parameters = curve.parameters();
+        let p = &parameters.p;
+        let root_exponent = (p + 1u8) >> 2;
+        for x in 1u32..1000 {
+            let x = BigUint::from(x);
+            let right = (&x * &x * &x + &parameters.a * &x + &parameters.b) % p;
+            let y = right.modpow(&root_exponent, p);
+            let point = AffinePoint { x, y };
+            if parameters.contains(&point) && parameters.multiply(&point, &parameters.q).is_some() {
+                return point;
+            }
+        }
+        panic!("no point outside the subgroup among the first 1000 x values of {curve:?}");
+    }
+
+    #[test]
+    fn point_outside_subgroup_rejected() {
+        for curve in [GostCurve::Tc26Gost256A, GostCurve::Tc26Gost512C] {
+            let point = point_outside_subgroup(curve);
+            assert!(curve.parameters().contains(&point), "{curve:?}");
+            assert_eq!(
+                GostPublicKey::from_point(curve, point),
+                Err(GostError::InvalidPoint {
+                    curve_oid: curve.oid().to_owned()
+                })
+            );
+        }
+    }
+}
