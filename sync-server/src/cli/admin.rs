@@ -142,6 +142,7 @@ pub fn run(database: &Path, command: Command) -> anyhow::Result<()> {
             );
             println!("изменён: {}", account.updated_at);
         }
+        Command::Trust(command) => super::trust::run(&store, command, now)?,
         Command::Audit(AuditCommand::Verify) => match store.verify_audit()? {
             AuditReport::Intact { entries } => {
                 println!("audit log intact: {entries} entries");
