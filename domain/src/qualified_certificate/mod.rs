@@ -9,15 +9,20 @@
 //!   2048 bits, ECDSA on P-256 or stronger).
 //! - [`error`]: the reason for each rejection, with Russian and English
 //!   messages that say what the visitor can do next.
+//! - [`x509`]: parsing a DER certificate into the values the rules check.
+//! - `testing` (feature `test-support`): a test certification center that
+//!   issues certificates and CRLs.
 //!
-//! Parsing DER, reading the token, the chain to an accredited
-//! certification center and revocation are left to callers: this module
-//! does no I/O and trusts the values it is given.
+//! Reading the token is left to `hardware::token`, and fetching the trust
+//! directory to the stations and the server: this module does no I/O.
 
 pub mod error;
 pub mod key;
 pub mod subject;
+#[cfg(feature = "test-support")]
+pub mod testing;
 pub mod validity;
+pub mod x509;
 
 use jiff::Timestamp;
 
@@ -25,6 +30,7 @@ pub use error::CertificateError;
 pub use key::{check_key_algorithm, EcCurve, KeyAlgorithm};
 pub use subject::{parse_holder, CertificateHolder, SubjectAttribute};
 pub use validity::{check_validity, MIN_DAYS_LEFT};
+pub use x509::{parse_certificate, ParsedCertificate};
 
 /// The parts of a certificate the rules look at, as the X.509 parser
 /// returned them.
