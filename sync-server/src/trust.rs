@@ -12,11 +12,11 @@ use std::path::Path;
 use base64::Engine;
 use der::oid::AssociatedOid;
 use der::Decode;
+use domain::qualified_certificate::x509::parse_certificate;
 use jiff::Timestamp;
 use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::BasicConstraints;
 use x509_cert::time::Time;
-use x509_cert::Certificate;
 
 use crate::store::{CrlRecord, TrustedCertificateRecord};
 
@@ -95,13 +95,13 @@ pub fn inspect_certificate(
     anchor: bool,
     now: Timestamp,
 ) -> Result<InspectedCertificate, TrustFileError> {
-    let certificate = Certificate::from_der(der).map_err(|err| {
+    let parsed = parse_certificate(der).map_err(|err| {
         refuse(
             path,
             format!("это не сертификат X.509 ({err}); укажите файл сертификата УЦ в DER или PEM"),
         )
     })?;
-    let tbs = &certificate.tbs_certificate;
+    let tbs = &parsed.certificate.tbs_certificate;
     let subject = tbs.subject.to_string();
 
     let is_ca = tbs
@@ -122,7 +122,7 @@ pub fn inspect_certificate(
         ));
     }
 
-    let not_after = timestamp(path, &tbs.validity.not_after)?;
+    let not_after = parsed.facts.not_after;
     if not_after <= now {
         return Err(refuse(
             path,
@@ -137,13 +137,13 @@ pub fn inspect_certificate(
         fingerprint: crate::secrets::sha256_hex(der),
         anchor,
         subject,
-        serial_hex: hex::encode_upper(tbs.serial_number.as_bytes()),
+        serial_hex: parsed.serial_hex,
         not_after,
-        der: der.to_vec(),
+        der: parsed.der,
     };
     Ok(InspectedCertificate {
         record,
-        issuer: tbs.issuer.to_string(),
+        issuer: parsed.issuer,
     })
 }
 

@@ -93,7 +93,8 @@ pub enum TrustCommand {
 #[derive(Debug, Subcommand)]
 pub enum AccountCommand {
     /// Print the level of a visitor's portal account («подтверждённая»
-    /// after an operator's confirmation) and when it last changed.
+    /// after an operator's or a signature confirmation), when it last
+    /// changed, how it was confirmed and where its name comes from.
     Show {
         /// СНИЛС of the account's owner, with or without separators.
         #[arg(long)]

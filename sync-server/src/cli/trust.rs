@@ -3,7 +3,7 @@
 //! kiosks pick up on their next `GET /v1/trust`, and is audited with the
 //! actor `admin-cli`.
 
-use anyhow::bail;
+use anyhow::{bail, Context};
 use jiff::Timestamp;
 
 use super::TrustCommand;
@@ -34,7 +34,9 @@ pub fn run(store: &SqliteStore, command: TrustCommand, now: Timestamp) -> anyhow
                     );
                 }
             }
-            let version = store.trust_add_certificate(&record, ACTOR, now)?;
+            let version = store
+                .trust_add_certificate(&record, ACTOR, now)
+                .with_context(|| file.display().to_string())?;
             let kind = if anchor {
                 "корневой"
             } else {
@@ -62,7 +64,9 @@ pub fn run(store: &SqliteStore, command: TrustCommand, now: Timestamp) -> anyhow
                     record.issuer
                 );
             }
-            let version = store.trust_add_crl(&record, ACTOR, now)?;
+            let version = store
+                .trust_add_crl(&record, ACTOR, now)
+                .with_context(|| file.display().to_string())?;
             eprintln!(
                 "список отзыва издателя «{}» сохранён, версия списка {version}",
                 record.issuer
