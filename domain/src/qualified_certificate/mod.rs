@@ -10,6 +10,8 @@
 //! - [`error`]: the reason for each rejection, with Russian and English
 //!   messages that say what the visitor can do next.
 //! - [`x509`]: parsing a DER certificate into the values the rules check.
+//! - [`trust`]: the trust directory, and the chain of a certificate to one
+//!   of its anchors with revocation.
 //! - `testing` (feature `test-support`): a test certification center that
 //!   issues certificates and CRLs.
 //!
@@ -21,7 +23,9 @@ pub mod key;
 pub mod subject;
 #[cfg(feature = "test-support")]
 pub mod testing;
+pub mod trust;
 pub mod validity;
+mod verify;
 pub mod x509;
 
 use jiff::Timestamp;
@@ -29,6 +33,7 @@ use jiff::Timestamp;
 pub use error::CertificateError;
 pub use key::{check_key_algorithm, EcCurve, KeyAlgorithm};
 pub use subject::{parse_holder, CertificateHolder, SubjectAttribute};
+pub use trust::{verify_chain, TrustDirectory, TrustError};
 pub use validity::{check_validity, MIN_DAYS_LEFT};
 pub use x509::{parse_certificate, ParsedCertificate};
 
