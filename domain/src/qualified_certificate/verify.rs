@@ -74,6 +74,8 @@ impl Hash {
 pub(crate) enum EcdsaLayout {
     /// A DER `Ecdsa-Sig-Value`, as in X.509.
     Der,
+    /// `r || s`, each as long as the curve's order, as PKCS#11 returns it.
+    Fixed,
 }
 
 /// Verifies `signature` over `data` made with `algorithm` (an X.509
@@ -150,6 +152,7 @@ pub(crate) fn verify_ecdsa(
             .map_err(|_| VerifyFailure::Invalid)?;
         let signature = match layout {
             EcdsaLayout::Der => p256::ecdsa::Signature::from_der(signature),
+            EcdsaLayout::Fixed => p256::ecdsa::Signature::from_slice(signature),
         }
         .map_err(|_| VerifyFailure::Invalid)?;
         key.verify_prehash(&digest, &signature)
@@ -159,6 +162,7 @@ pub(crate) fn verify_ecdsa(
             .map_err(|_| VerifyFailure::Invalid)?;
         let signature = match layout {
             EcdsaLayout::Der => p384::ecdsa::Signature::from_der(signature),
+            EcdsaLayout::Fixed => p384::ecdsa::Signature::from_slice(signature),
         }
         .map_err(|_| VerifyFailure::Invalid)?;
         key.verify_prehash(&digest, &signature)
