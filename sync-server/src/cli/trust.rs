@@ -52,6 +52,10 @@ pub fn run(store: &SqliteStore, command: TrustCommand, now: Timestamp) -> anyhow
             let der = trust::read_der(&file, "X509 CRL")?;
             let record = trust::inspect_crl(&file, &der, now)?;
             let directory = store.trust_directory()?;
+            // NOTE: the issuer is matched by name only, because `domain`
+            // exposes no check of a CRL's signature. `verify_chain` ignores a
+            // CRL its issuer did not sign, so a forged one makes
+            // confirmations fail with `certificate.revocation_unknown`.
             if !directory
                 .certificates
                 .iter()

@@ -56,6 +56,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/contacts/verify"),
     ("get", "/v1/trust"),
     ("post", "/v1/signature/challenge"),
+    ("post", "/v1/signature/confirm"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
@@ -81,6 +82,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/contacts/verify", post(contacts::verify))
         .route("/v1/trust", get(trust::directory))
         .route("/v1/signature/challenge", post(signature::challenge))
+        .route("/v1/signature/confirm", post(signature::confirm))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
