@@ -4,7 +4,7 @@
 //! A certificate must decode, carry basicConstraints with `cA` set, and
 //! not have expired; a CRL must decode and not be past its `nextUpdate`.
 //! Whether a CRL is signed by a stored certificate is checked by the
-//! caller, which reads the directory. Messages are Russian because an
+//! caller with [`load`] and `TrustDirectory::signs_crl`. Messages are Russian because an
 //! administrator reads them, and each names the file.
 
 use std::path::Path;
@@ -13,12 +13,13 @@ use base64::Engine;
 use der::oid::AssociatedOid;
 use der::Decode;
 use domain::qualified_certificate::x509::parse_certificate;
+use domain::qualified_certificate::{TrustDirectory, TrustError};
 use jiff::Timestamp;
 use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::BasicConstraints;
 use x509_cert::time::Time;
 
-use crate::store::{CrlRecord, TrustedCertificateRecord};
+use crate::store::{CrlRecord, TrustSnapshot, TrustedCertificateRecord};
 
 /// A file that cannot go into the trust directory, with the reason and
 /// what to do, in Russian.
@@ -178,4 +179,18 @@ pub fn inspect_crl(path: &Path, der: &[u8], now: Timestamp) -> Result<CrlRecord,
         next_update,
         der: der.to_vec(),
     })
+}
+
+/// Loads a stored directory into the form `domain`'s checks take.
+pub fn load(snapshot: &TrustSnapshot) -> Result<TrustDirectory, TrustError> {
+    let certificates = |anchor: bool| -> Vec<Vec<u8>> {
+        snapshot
+            .certificates
+            .iter()
+            .filter(|certificate| certificate.anchor == anchor)
+            .map(|certificate| certificate.der.clone())
+            .collect()
+    };
+    let crls: Vec<Vec<u8>> = snapshot.crls.iter().map(|crl| crl.der.clone()).collect();
+    TrustDirectory::from_der(&certificates(true), &certificates(false), &crls)
 }

@@ -172,6 +172,9 @@ fn trust_add_rejects_each_bad_file() {
     let ca = TestCa::new("Bad", CaKey::P256, now - days(30), now + days(3650));
     let stranger = TestCa::new("Stranger", CaKey::P256, now - days(30), now + days(3650));
     let expired = TestCa::new("Old", CaKey::P256, now - days(400), now - days(1));
+    // The same names as `ca` with other keys: its CRLs name a trusted
+    // issuer but carry a signature no trusted key made.
+    let impostor = TestCa::new("Bad", CaKey::P256, now - days(30), now + days(3650));
     let root = write(dir.path(), "root.der", ca.root_der());
     assert!(run(&database, &["trust", "add", "--anchor", arg(&root)]).ok);
 
@@ -221,6 +224,13 @@ fn trust_add_rejects_each_bad_file() {
             "издатель списка отзыва «CN=Okno Test Root Stranger",
         ),
         (
+            "impostor.crl",
+            impostor.root_crl(&[], now - days(1), Some(now + days(30))),
+            vec!["add-crl"],
+            "список отзыва издателя «CN=Okno Test Root Bad,O=Okno test certification \
+             center,C=RU» не подписан ни одним сертификатом с этим именем",
+        ),
+        (
             "stale.crl",
             ca.root_crl(&[], now - days(10), Some(now - days(1))),
             vec!["add-crl"],
@@ -265,4 +275,12 @@ fn trust_add_rejects_each_bad_file() {
     );
     let listed = run(&database, &["trust", "list"]);
     assert_eq!(listed.stdout.lines().next(), Some("version\t1"));
+
+    let genuine = write(
+        dir.path(),
+        "genuine.crl",
+        &ca.root_crl(&[], now - days(1), Some(now + days(30))),
+    );
+    let stored = run(&database, &["trust", "add-crl", arg(&genuine)]);
+    assert!(stored.ok, "{}", stored.stderr);
 }

@@ -52,10 +52,6 @@ pub fn run(store: &SqliteStore, command: TrustCommand, now: Timestamp) -> anyhow
             let der = trust::read_der(&file, "X509 CRL")?;
             let record = trust::inspect_crl(&file, &der, now)?;
             let directory = store.trust_directory()?;
-            // NOTE: the issuer is matched by name only, because `domain`
-            // exposes no check of a CRL's signature. `verify_chain` ignores a
-            // CRL its issuer did not sign, so a forged one makes
-            // confirmations fail with `certificate.revocation_unknown`.
             if !directory
                 .certificates
                 .iter()
@@ -64,6 +60,19 @@ pub fn run(store: &SqliteStore, command: TrustCommand, now: Timestamp) -> anyhow
                 bail!(
                     "{}: издатель списка отзыва «{}» не найден в списке доверенных; сначала \
                      добавьте его сертификат (`sync-server trust add`)",
+                    file.display(),
+                    record.issuer
+                );
+            }
+            let loaded = trust::load(&directory).with_context(|| {
+                format!("the stored trust directory (version {})", directory.version)
+            })?;
+            if !loaded.signs_crl(&der)? {
+                bail!(
+                    "{}: список отзыва издателя «{}» не подписан ни одним сертификатом с этим \
+                     именем из списка доверенных; скачайте список отзыва с сайта \
+                     удостоверяющего центра заново или добавьте действующий сертификат его \
+                     издателя",
                     file.display(),
                     record.issuer
                 );

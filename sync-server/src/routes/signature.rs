@@ -18,7 +18,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use base64::Engine;
 use domain::qualified_certificate::possession::verify_possession;
-use domain::qualified_certificate::trust::TrustDirectory;
 use domain::qualified_certificate::x509::ParsedCertificate;
 use domain::qualified_certificate::{check_for_confirmation, CertificateError, CertificateHolder};
 use domain::sync::{
@@ -181,20 +180,7 @@ async fn verify(
 ) -> Result<(ParsedCertificate, CertificateHolder), ApiError> {
     let snapshot = state.run_store(|store| store.trust_directory()).await?;
     let checked = tokio::task::spawn_blocking(move || {
-        let anchors: Vec<Vec<u8>> = snapshot
-            .certificates
-            .iter()
-            .filter(|certificate| certificate.anchor)
-            .map(|certificate| certificate.der.clone())
-            .collect();
-        let intermediates: Vec<Vec<u8>> = snapshot
-            .certificates
-            .iter()
-            .filter(|certificate| !certificate.anchor)
-            .map(|certificate| certificate.der.clone())
-            .collect();
-        let crls: Vec<Vec<u8>> = snapshot.crls.into_iter().map(|crl| crl.der).collect();
-        let trust = TrustDirectory::from_der(&anchors, &intermediates, &crls).map_err(|err| {
+        let trust = crate::trust::load(&snapshot).map_err(|err| {
             ApiError::internal(&format!(
                 "the stored trust directory (version {}) does not load: {err}",
                 snapshot.version
