@@ -507,6 +507,11 @@ async fn trust_page_carries_directory() {
     let current = harness
         .signed(&kiosk, "GET", "/v1/trust?since=4", None, None)
         .await;
+    // A station whose copy is newer than the server's (a restored server
+    // database) gets the whole directory again.
+    let ahead = harness
+        .signed(&kiosk, "GET", "/v1/trust?since=9", None, None)
+        .await;
 
     assert_eq!(full.status, StatusCode::OK, "{}", full.body);
     assert_eq!(full.body["version"], 4);
@@ -525,4 +530,7 @@ async fn trust_page_carries_directory() {
         current.body,
         json!({"version": 4, "changed": false, "certificates": [], "crls": []})
     );
+    assert_eq!(ahead.body["version"], 4);
+    assert_eq!(ahead.body["changed"], true);
+    assert_eq!(ahead.body["certificates"].as_array().unwrap().len(), 2);
 }
