@@ -421,3 +421,12 @@ fn malformed_directory_item_rejected() {
         .to_string()
         .starts_with("trust directory intermediate certificate #0 is malformed"));
 }
+
+#[test]
+fn directory_shareable_across_threads() {
+    // The server and the stations keep one directory behind a lock and
+    // check certificates from several threads.
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    assert_send_sync::<TrustDirectory>();
+}
