@@ -541,6 +541,17 @@ async fn bad_input_names_the_field() {
     // None of those used the challenge up.
     let answer = confirm(&harness, &kiosk, good).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+
+    let metrics = harness.metrics_text().await;
+    for line in [
+        "okno_signature_challenges_total{outcome=\"issued\"} 1\n",
+        "okno_signature_confirmations_total{outcome=\"signature.bad_base64\"} 2\n",
+        "okno_signature_confirmations_total{outcome=\"certificate.malformed\"} 1\n",
+        "okno_signature_confirmations_total{outcome=\"json.invalid\"} 1\n",
+        "okno_signature_confirmations_total{outcome=\"confirmed\"} 1\n",
+    ] {
+        assert!(metrics.contains(line), "{line} missing in {metrics}");
+    }
 }
 
 #[tokio::test]
