@@ -244,8 +244,7 @@ async fn confirm_for(
     };
 
     let message = challenge_message(stored.id, &stored.nonce);
-    let (parsed, holder) =
-        verify(&state, certificate, sent.scheme, signature, message, now).await?;
+    let (parsed, holder) = verify(state, certificate, sent.scheme, signature, message, now).await?;
 
     let confirmation = SignatureConfirmation {
         challenge_id,
