@@ -15,6 +15,7 @@ use jiff::tz::Offset;
 use kiosk::chip::{ChipKeys, ChipOutcome, ChipReader, ChipReply};
 use kiosk::fields::{DomainRules, MOSCOW_OFFSET_HOURS};
 use kiosk::issue::MemoryIssuer;
+use kiosk::token::SignatureTokens;
 use kiosk::{Kiosk, Services};
 use slint::platform::PointerEventButton;
 use slint::ComponentHandle;
@@ -48,6 +49,12 @@ pub struct Harness {
 /// Starts a kiosk on this test thread's own testing backend, with mock time
 /// and the software renderer so snapshots work.
 pub fn start() -> Harness {
+    start_with_tokens(None)
+}
+
+/// Starts a kiosk as [`start`] does, offering the signature token step
+/// when `tokens` is given.
+pub fn start_with_tokens(tokens: Option<Rc<dyn SignatureTokens>>) -> Harness {
     slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
         mock_time: true,
         threading: false,
@@ -68,7 +75,7 @@ pub fn start() -> Harness {
         issuer: issuer.clone(),
         service: None,
     };
-    let kiosk = kiosk::init(services).expect("the kiosk window opens");
+    let kiosk = kiosk::init_with_steps(services, None, tokens).expect("the kiosk window opens");
     kiosk
         .window()
         .window()
