@@ -507,6 +507,31 @@ fn every_rejection_has_its_own_code_and_messages() {
         CertificateError::OgrnInvalid,
         CertificateError::OgrnipInvalid,
         CertificateError::RepeatedAttribute { oid: oid::SNILS },
+        CertificateError::Malformed {
+            detail: "unexpected end of input".to_owned(),
+        },
+        CertificateError::UntrustedIssuer,
+        CertificateError::BadChainSignature { depth: 0 },
+        CertificateError::UnsupportedSignatureAlgorithm {
+            algorithm: "1.2.643.7.1.1.3.2".to_owned(),
+        },
+        CertificateError::IssuerNotValid {
+            issuer: "CN=Okno Test CA".to_owned(),
+            not_before: now,
+            not_after: now,
+        },
+        CertificateError::Revoked {
+            depth: 0,
+            revoked_at: now,
+        },
+        CertificateError::RevocationUnknown {
+            issuer: "CN=Okno Test CA".to_owned(),
+            next_update: None,
+        },
+        CertificateError::BadSignature,
+        CertificateError::SchemeMismatch {
+            scheme: domain::sync::SignatureScheme::EcdsaSha256,
+        },
     ];
 
     let mut codes: Vec<&str> = all.iter().map(CertificateError::code).collect();

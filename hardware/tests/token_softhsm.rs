@@ -1,7 +1,8 @@
 //! Signature tokens through PKCS#11 against SoftHSM2: listing tokens and
 //! certificates, checking each certificate with the qualified certificate
 //! rules, signing a challenge and verifying it independently with the
-//! certificate's key, and the PIN failures SoftHSM2 can produce.
+//! certificate's key and with `domain`'s proof of possession check, and the
+//! PIN failures SoftHSM2 can produce.
 //!
 //! Every test uses its own token of the shared rig (see `softhsm/mod.rs`),
 //! so tests may run in parallel. A locked PIN cannot be produced with
@@ -14,7 +15,10 @@ mod softhsm;
 
 use der::{Encode, Tag};
 use domain::qualified_certificate::subject::oid;
-use domain::qualified_certificate::{check_certificate, CertificateError, EcCurve, KeyAlgorithm};
+use domain::qualified_certificate::{
+    check_certificate, check_for_confirmation, verify_possession, CertificateError, EcCurve,
+    KeyAlgorithm,
+};
 use hardware::token::{
     Pin, SignatureScheme, TokenCertificate, TokenError, TokenSignature, TriesLeft,
 };
@@ -165,6 +169,20 @@ fn verifies(certificate: &TokenCertificate, signature: &TokenSignature, message:
     }
 }
 
+/// Checks the certificate for confirmation against the rig's trust
+/// directory, then verifies `signature` with `domain`'s proof of
+/// possession check.
+fn possession_verified(
+    certificate: &TokenCertificate,
+    signature: &TokenSignature,
+    message: &[u8],
+) -> Result<(), CertificateError> {
+    let rig = shared_rig();
+    let (parsed, _) =
+        check_for_confirmation(&certificate.certificate.der, &rig.trust(), rig.started)?;
+    verify_possession(&parsed, signature.scheme, message, &signature.bytes)
+}
+
 #[test]
 fn tokens_listed_with_pin_range() {
     let tokens = shared_rig().module.tokens().unwrap();
@@ -190,7 +208,7 @@ fn good_rsa_certificate_accepted() {
     assert_eq!(facts.key, KeyAlgorithm::Rsa { modulus_bits: 2048 });
     assert_eq!(
         certificate.certificate.issuer,
-        "CN=Okno Test CA,O=Okno test certification center,C=RU"
+        "CN=Okno Test CA softhsm,O=Okno test certification center,C=RU"
     );
 
     let holder = check_certificate(facts, shared_rig().started).unwrap();
@@ -277,6 +295,14 @@ fn rsa_signature_verifies() {
     assert_eq!(signature.bytes.len(), 256);
     assert!(verifies(&certificate, &signature, CHALLENGE));
     assert!(!verifies(&certificate, &signature, b"another challenge"));
+    assert_eq!(
+        possession_verified(&certificate, &signature, CHALLENGE),
+        Ok(())
+    );
+    assert_eq!(
+        possession_verified(&certificate, &signature, b"another challenge"),
+        Err(CertificateError::BadSignature)
+    );
 }
 
 #[test]
@@ -292,6 +318,14 @@ fn ecdsa_signature_verifies() {
     assert_eq!(signature.bytes.len(), 64);
     assert!(verifies(&certificate, &signature, CHALLENGE));
     assert!(!verifies(&certificate, &signature, b"another challenge"));
+    assert_eq!(
+        possession_verified(&certificate, &signature, CHALLENGE),
+        Ok(())
+    );
+    assert_eq!(
+        possession_verified(&certificate, &signature, b"another challenge"),
+        Err(CertificateError::BadSignature)
+    );
 }
 
 #[test]

@@ -4,8 +4,9 @@
 //! Every message tells the visitor what to do next: get a new
 //! certificate from a certification center, or confirm their identity in
 //! person at an operator's window. No message carries a value from the subject, because
-//! errors reach logs and the subject holds personal data. Dates, key sizes
-//! and OIDs are not personal and are kept in the variants.
+//! errors reach logs and the subject contains personal data. Dates, key sizes,
+//! OIDs and the names of certification centers are not personal and are
+//! kept in the variants.
 
 use std::fmt;
 
@@ -13,6 +14,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::field::Lang;
+use crate::sync::SignatureScheme;
 
 /// The reason a certificate was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -59,6 +61,48 @@ pub enum CertificateError {
     OgrnipInvalid,
     /// One subject attribute appears twice with different values.
     RepeatedAttribute { oid: &'static str },
+    /// The bytes are not a DER X.509 certificate, or a part of it the
+    /// checks read (validity, public key) cannot be decoded. `detail` is
+    /// the decoder's message and carries no subject value.
+    Malformed { detail: String },
+    /// No path leads from the certificate to a trust anchor of the trust
+    /// directory: its issuer is not in the directory, or an issuer found
+    /// there is not a certification center (no `cA` in basicConstraints,
+    /// or keyUsage without `keyCertSign`), or the path is longer than
+    /// `pathLenConstraint` or the depth limit allow.
+    UntrustedIssuer,
+    /// The signature of an issuer on a certificate of the path does not
+    /// verify. `depth` is 0 for the visitor's certificate, 1 for its
+    /// issuer's certificate, and so on.
+    BadChainSignature { depth: usize },
+    /// A signature in the chain, a CRL or a proof of possession uses an
+    /// algorithm this build cannot verify, by its dotted OID or scheme name.
+    UnsupportedSignatureAlgorithm { algorithm: String },
+    /// A certification center's certificate on the path is not valid at the
+    /// time of the check.
+    IssuerNotValid {
+        /// The certification center's distinguished name (RFC 4514).
+        issuer: String,
+        not_before: Timestamp,
+        not_after: Timestamp,
+    },
+    /// A certificate of the path is listed in its issuer's CRL. `depth` is
+    /// 0 for the visitor's certificate.
+    Revoked { depth: usize, revoked_at: Timestamp },
+    /// The revocation status cannot be known: the directory has no CRL of
+    /// `issuer` with a valid signature, or the newest one's `nextUpdate`
+    /// has passed (`next_update` is then that time).
+    RevocationUnknown {
+        /// The certification center's distinguished name (RFC 4514).
+        issuer: String,
+        next_update: Option<Timestamp>,
+    },
+    /// The proof of possession failed: the signature over the challenge
+    /// does not verify with the certificate's public key.
+    BadSignature,
+    /// The signature scheme does not fit the certificate's key, such as an
+    /// ECDSA signature for an RSA key.
+    SchemeMismatch { scheme: SignatureScheme },
 }
 
 /// The next step offered at the end of most messages.
@@ -97,6 +141,17 @@ impl CertificateError {
             CertificateError::OgrnInvalid => "certificate.ogrn_invalid",
             CertificateError::OgrnipInvalid => "certificate.ogrnip_invalid",
             CertificateError::RepeatedAttribute { .. } => "certificate.repeated_attribute",
+            CertificateError::Malformed { .. } => "certificate.malformed",
+            CertificateError::UntrustedIssuer => "certificate.untrusted_issuer",
+            CertificateError::BadChainSignature { .. } => "certificate.bad_chain_signature",
+            CertificateError::UnsupportedSignatureAlgorithm { .. } => {
+                "certificate.unsupported_signature_algorithm"
+            }
+            CertificateError::IssuerNotValid { .. } => "certificate.issuer_not_valid",
+            CertificateError::Revoked { .. } => "certificate.revoked",
+            CertificateError::RevocationUnknown { .. } => "certificate.revocation_unknown",
+            CertificateError::BadSignature => "certificate.bad_signature",
+            CertificateError::SchemeMismatch { .. } => "certificate.scheme_mismatch",
         }
     }
 
@@ -214,6 +269,68 @@ impl CertificateError {
             ),
             (CertificateError::RepeatedAttribute { oid }, Lang::En) => format!(
                 "The certificate contains one holder field (OID {oid}) twice with different values. {ask_en}"
+            ),
+            (CertificateError::Malformed { .. }, Lang::Ru) => format!(
+                "Сертификат повреждён и не читается. {ask_ru}"
+            ),
+            (CertificateError::Malformed { .. }, Lang::En) => format!(
+                "The certificate is damaged and cannot be read. {ask_en}"
+            ),
+            (CertificateError::UntrustedIssuer, Lang::Ru) => format!(
+                "Сертификат выдан удостоверяющим центром, которого нет в списке аккредитованных. Для подтверждения личности нужен квалифицированный сертификат аккредитованного удостоверяющего центра. {ru}"
+            ),
+            (CertificateError::UntrustedIssuer, Lang::En) => format!(
+                "The certificate was issued by a certification center that is not on the list of accredited ones. Identity confirmation requires a qualified certificate from an accredited certification center. {en}"
+            ),
+            (CertificateError::BadChainSignature { .. }, Lang::Ru) => format!(
+                "Подпись удостоверяющего центра на сертификате не сходится: сертификат изменён или повреждён. {ask_ru}"
+            ),
+            (CertificateError::BadChainSignature { .. }, Lang::En) => format!(
+                "The certification center's signature on the certificate does not match: the certificate was altered or damaged. {ask_en}"
+            ),
+            (CertificateError::UnsupportedSignatureAlgorithm { algorithm }, Lang::Ru) => format!(
+                "Киоск пока не умеет проверять подписи по алгоритму {algorithm}, поэтому не может проверить этот сертификат. Подтвердите личность у оператора."
+            ),
+            (CertificateError::UnsupportedSignatureAlgorithm { algorithm }, Lang::En) => format!(
+                "The kiosk cannot verify signatures with the algorithm {algorithm} yet, so it cannot check this certificate. Confirm your identity with an operator."
+            ),
+            (CertificateError::IssuerNotValid { .. }, Lang::Ru) => format!(
+                "Сертификат удостоверяющего центра, который выдал ваш сертификат, сейчас не действует. {ru}"
+            ),
+            (CertificateError::IssuerNotValid { .. }, Lang::En) => format!(
+                "The certificate of the certification center that issued yours is not valid now. {en}"
+            ),
+            (CertificateError::Revoked { depth: 0, .. }, Lang::Ru) => format!(
+                "Сертификат отозван удостоверяющим центром и больше не действует. {ru}"
+            ),
+            (CertificateError::Revoked { depth: 0, .. }, Lang::En) => format!(
+                "The certificate was revoked by its certification center and is no longer valid. {en}"
+            ),
+            (CertificateError::Revoked { .. }, Lang::Ru) => format!(
+                "Сертификат удостоверяющего центра, который выдал ваш сертификат, отозван, поэтому ваш сертификат больше не действует. {ru}"
+            ),
+            (CertificateError::Revoked { .. }, Lang::En) => format!(
+                "The certificate of the certification center that issued yours was revoked, so yours is no longer valid. {en}"
+            ),
+            (CertificateError::RevocationUnknown { .. }, Lang::Ru) => {
+                "Сейчас нельзя проверить, не отозван ли сертификат: у киоска нет действующего списка отозванных сертификатов удостоверяющего центра. Попробуйте позже или подтвердите личность у оператора.".to_owned()
+            }
+            (CertificateError::RevocationUnknown { .. }, Lang::En) => {
+                "The kiosk cannot check now whether the certificate was revoked, because it has no current revocation list of the certification center. Try again later, or confirm your identity with an operator.".to_owned()
+            }
+            (CertificateError::BadSignature, Lang::Ru) => {
+                "Подпись токена не совпала с сертификатом. Проверьте, что выбран сертификат с этого токена, и попробуйте ещё раз или подтвердите личность у оператора.".to_owned()
+            }
+            (CertificateError::BadSignature, Lang::En) => {
+                "The token's signature does not match the certificate. Check that the certificate from this token is selected and try again, or confirm your identity with an operator.".to_owned()
+            }
+            (CertificateError::SchemeMismatch { scheme }, Lang::Ru) => format!(
+                "Токен подписал запрос алгоритмом {}, который не подходит к ключу сертификата. Попробуйте ещё раз или подтвердите личность у оператора.",
+                scheme.as_str()
+            ),
+            (CertificateError::SchemeMismatch { scheme }, Lang::En) => format!(
+                "The token signed with the algorithm {}, which does not fit the certificate's key. Try again, or confirm your identity with an operator.",
+                scheme.as_str()
             ),
         }
     }

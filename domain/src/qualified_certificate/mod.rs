@@ -9,22 +9,39 @@
 //!   2048 bits, ECDSA on P-256 or stronger).
 //! - [`error`]: the reason for each rejection, with Russian and English
 //!   messages that say what the visitor can do next.
+//! - [`x509`]: parsing a DER certificate into the values the rules check.
+//! - [`trust`]: the trust directory, and the chain of a certificate to one
+//!   of its anchors with revocation.
+//! - [`possession`]: the token's signature over a challenge, verified with
+//!   the certificate's key.
+//! - [`check_for_confirmation`]: everything a certificate must pass before
+//!   it confirms an identity.
+//! - `testing` (feature `test-support`): a test certification center that
+//!   issues certificates and CRLs.
 //!
-//! Parsing DER, reading the token, the chain to an accredited
-//! certification center and revocation are left to callers: this module
-//! does no I/O and trusts the values it is given.
+//! Reading the token is left to `hardware::token`, and fetching the trust
+//! directory to the stations and the server: this module does no I/O.
 
 pub mod error;
 pub mod key;
+pub mod possession;
 pub mod subject;
+#[cfg(feature = "test-support")]
+pub mod testing;
+pub mod trust;
 pub mod validity;
+mod verify;
+pub mod x509;
 
 use jiff::Timestamp;
 
 pub use error::CertificateError;
 pub use key::{check_key_algorithm, EcCurve, KeyAlgorithm};
+pub use possession::verify_possession;
 pub use subject::{parse_holder, CertificateHolder, SubjectAttribute};
+pub use trust::{verify_chain, TrustDirectory, TrustError};
 pub use validity::{check_validity, MIN_DAYS_LEFT};
+pub use x509::{parse_certificate, ParsedCertificate};
 
 /// The parts of a certificate the rules look at, as the X.509 parser
 /// returned them.
@@ -53,4 +70,25 @@ pub fn check_certificate(
     check_validity(facts.not_before, facts.not_after, now)?;
     check_key_algorithm(&facts.key)?;
     parse_holder(&facts.subject)
+}
+
+/// Checks a DER certificate for identity confirmation at `now`: parses
+/// it, applies the rules of [`check_certificate`], and verifies its chain
+/// to `trust` with revocation. Returns the parsed certificate, for
+/// [`verify_possession`], and the holder's data.
+///
+/// Validity and the key algorithm are checked first, because a visitor can
+/// act on them. The chain is checked before the subject, so the subject
+/// of an untrusted certificate is never read.
+pub fn check_for_confirmation(
+    der: &[u8],
+    trust: &TrustDirectory,
+    now: Timestamp,
+) -> Result<(ParsedCertificate, CertificateHolder), CertificateError> {
+    let parsed = parse_certificate(der)?;
+    check_validity(parsed.facts.not_before, parsed.facts.not_after, now)?;
+    check_key_algorithm(&parsed.facts.key)?;
+    verify_chain(&parsed, trust, now)?;
+    let holder = parse_holder(&parsed.facts.subject)?;
+    Ok((parsed, holder))
 }

@@ -3,8 +3,6 @@
 //!
 //! - [`module`]: loading a PKCS#11 module by path, listing the tokens in
 //!   its slots and the certificates on a token.
-//! - [`certificate`]: parsing a certificate's DER into the values the
-//!   `domain::qualified_certificate` rules check.
 //! - [`pin`]: the PIN, kept in memory that is zeroed on drop, and what the
 //!   token's flags say about the tries left.
 //! - [`sign`]: logging in with the PIN and signing a challenge with the
@@ -12,16 +10,16 @@
 //! - [`error`]: what can go wrong, with the Russian message a visitor reads.
 //!
 //! Noticing that a token was inserted is the PC/SC monitor's job
-//! ([`crate::card::pcsc`]); the chain to an accredited certification
-//! center, revocation, and verifying the signature are left to the caller.
+//! ([`crate::card::pcsc`]). Parsing a certificate, its chain to an
+//! accredited certification center, revocation and verifying the
+//! signature are `domain::qualified_certificate`'s.
 
-pub mod certificate;
 pub mod error;
 pub mod module;
 pub mod pin;
 pub mod sign;
 
-pub use certificate::{parse_certificate, ParsedCertificate};
+pub use domain::qualified_certificate::{parse_certificate, ParsedCertificate};
 pub use error::TokenError;
 pub use module::{TokenCertificate, TokenModule, TokenSlot};
 pub use pin::{Pin, PinFlags, TriesLeft};

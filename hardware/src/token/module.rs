@@ -12,8 +12,8 @@ use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::object::{Attribute, AttributeType, CertificateType, ObjectClass};
 use cryptoki::session::Session;
 use cryptoki::slot::{Slot, TokenInfo};
+use domain::qualified_certificate::{parse_certificate, CertificateError, ParsedCertificate};
 
-use super::certificate::{parse_certificate, ParsedCertificate};
 use super::error::TokenError;
 use super::pin::PinFlags;
 
@@ -149,7 +149,7 @@ impl TokenModule {
                 slot_id,
                 id,
                 label,
-                certificate: parse_certificate(&value)?,
+                certificate: parse_certificate(&value).map_err(malformed)?,
             });
         }
         tracing::debug!(
@@ -175,6 +175,14 @@ impl TokenModule {
             .open_ro_session(slot)
             .map_err(|e| TokenError::from_pkcs11(e, slot_id))
     }
+}
+
+fn malformed(err: CertificateError) -> TokenError {
+    let detail = match err {
+        CertificateError::Malformed { detail } => detail,
+        other => other.to_string(),
+    };
+    TokenError::MalformedCertificate { detail }
 }
 
 fn token_slot(slot_id: u64, info: &TokenInfo) -> TokenSlot {

@@ -1,7 +1,8 @@
 //! A SoftHSM2 rig for the signature token tests. It keeps a token
 //! directory and configuration in Cargo's test scratch directory, makes a
-//! test certification center (P-256, in memory), and sets up one token per
-//! scenario with a key pair generated on the token and a certificate.
+//! test certification center (`domain`'s `testing` one, P-256, in memory),
+//! and sets up one token per scenario with a key pair generated on the
+//! token and a certificate.
 //!
 //! SoftHSM2 (2.6.1 in Debian 12) stands in for a USB token because no real
 //! one can be plugged in here. It has no GOST R 34.10-2012 mechanisms and
@@ -14,21 +15,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::str::FromStr;
 use std::sync::OnceLock;
-use std::time::Duration;
 
-use der::asn1::{SetOfVec, UtcTime};
-use der::{Any, Decode, Encode, Tag};
+use der::{Decode, Tag};
+use domain::qualified_certificate::testing::{CaKey, LeafKey, LeafSpec, TestCa};
+use domain::qualified_certificate::TrustDirectory;
 use hardware::token::TokenModule;
 use jiff::{SignedDuration, Timestamp};
-use p256::ecdsa::{DerSignature, SigningKey};
 use spki::SubjectPublicKeyInfoOwned;
-use x509_cert::attr::AttributeTypeAndValue;
-use x509_cert::builder::{Builder, CertificateBuilder, Profile};
-use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
-use x509_cert::serial_number::SerialNumber;
-use x509_cert::time::{Time, Validity};
 
 /// The user PIN of every test token.
 pub const PIN: &str = "1234";
@@ -71,11 +65,22 @@ pub struct Scenario {
 }
 
 /// The loaded SoftHSM2 module, the instant the certificates were made
-/// around, and where the token directory is.
+/// around, the certification center that issued them, and where the token
+/// directory is.
 pub struct Rig {
     pub module: TokenModule,
     pub started: Timestamp,
+    pub ca: TestCa,
     pub dir: PathBuf,
+}
+
+impl Rig {
+    /// Returns a trust directory with the rig's certification center and
+    /// CRLs that revoke nothing, current at [`Rig::started`].
+    pub fn trust(&self) -> TrustDirectory {
+        let parts = self.ca.directory_parts(self.started);
+        TrustDirectory::from_der(&parts.anchors, &parts.intermediates, &parts.crls).unwrap()
+    }
 }
 
 /// Sets the rig up once per test process and returns it.
@@ -123,15 +128,21 @@ fn build(scenarios: &[Scenario]) -> Rig {
 
     // Certificates store whole seconds, so the rig's instant has none.
     let started = Timestamp::from_second(Timestamp::now().as_second()).unwrap();
-    let ca_key = SigningKey::random(&mut rand_core_0_6::OsRng);
+    let ca = TestCa::new(
+        "softhsm",
+        CaKey::P256,
+        started - days(3650),
+        started + days(3650),
+    );
     for (index, scenario) in scenarios.iter().enumerate() {
-        set_up_token(&dir, &config, &ca_key, started, index, scenario);
+        set_up_token(&dir, &config, &ca, started, index, scenario);
     }
 
     let module = TokenModule::open(Path::new(module_path())).unwrap();
     Rig {
         module,
         started,
+        ca,
         dir,
     }
 }
@@ -139,7 +150,7 @@ fn build(scenarios: &[Scenario]) -> Rig {
 fn set_up_token(
     dir: &Path,
     config: &Path,
-    ca_key: &SigningKey,
+    ca: &TestCa,
     started: Timestamp,
     index: usize,
     scenario: &Scenario,
@@ -181,7 +192,7 @@ fn set_up_token(
     );
     let spki = SubjectPublicKeyInfoOwned::from_der(&std::fs::read(&public_key).unwrap()).unwrap();
 
-    let certificate = issue(ca_key, started, index, scenario, spki);
+    let certificate = issue(ca, started, index, scenario, spki);
     let certificate_path = dir.join(format!("{}.cert.der", scenario.label));
     std::fs::write(&certificate_path, certificate).unwrap();
     run(
@@ -196,47 +207,25 @@ fn set_up_token(
 /// Issues the scenario's certificate under the test certification center
 /// and returns its DER.
 fn issue(
-    ca_key: &SigningKey,
+    ca: &TestCa,
     started: Timestamp,
     index: usize,
     scenario: &Scenario,
     spki: SubjectPublicKeyInfoOwned,
 ) -> Vec<u8> {
-    let issuer = Name::from_str("CN=Okno Test CA,O=Okno test certification center,C=RU").unwrap();
-    let subject = RdnSequence(
-        scenario
+    let spec = LeafSpec {
+        serial: u64::try_from(index + 1).unwrap(),
+        subject: scenario
             .subject
             .iter()
-            .map(|(oid, tag, value)| {
-                let attribute = AttributeTypeAndValue {
-                    oid: oid.parse().unwrap(),
-                    value: Any::new(*tag, value.as_bytes()).unwrap(),
-                };
-                RelativeDistinguishedName(SetOfVec::try_from(vec![attribute]).unwrap())
-            })
+            .map(|(oid, tag, value)| ((*oid).to_owned(), *tag, (*value).to_owned()))
             .collect(),
-    );
-    let validity = Validity {
-        not_before: utc_time(started + scenario.valid_from),
-        not_after: utc_time(started + scenario.valid_until),
+        // Ignored: the key pair was generated on the token.
+        key: LeafKey::P256,
+        not_before: started + scenario.valid_from,
+        not_after: started + scenario.valid_until,
     };
-    let serial = SerialNumber::new(&[u8::try_from(index + 1).unwrap()]).unwrap();
-    let profile = Profile::Leaf {
-        issuer,
-        enable_key_agreement: false,
-        enable_key_encipherment: false,
-    };
-    CertificateBuilder::new(profile, serial, validity, subject, spki, ca_key)
-        .unwrap()
-        .build::<DerSignature>()
-        .unwrap()
-        .to_der()
-        .unwrap()
-}
-
-fn utc_time(instant: Timestamp) -> Time {
-    let seconds = u64::try_from(instant.as_second()).unwrap();
-    Time::UtcTime(UtcTime::from_unix_duration(Duration::from_secs(seconds)).unwrap())
+    ca.issue_for_public_key(&spec, spki)
 }
 
 fn pkcs11_tool(label: &str) -> Command {
