@@ -152,6 +152,7 @@ impl StationKiosk {
             Some(token) => Some(Rc::new(StationTokens::new(
                 token.clone(),
                 &credentials,
+                Arc::clone(&store),
                 Arc::clone(&options.clock),
             )?)),
             None => None,

@@ -3,7 +3,9 @@
 //! its reason at once, also while the server is unreachable.
 
 use domain::qualified_certificate::subject::oid;
-use domain::qualified_certificate::{check_certificate, SubjectAttribute};
+use domain::qualified_certificate::{
+    check_certificate, check_for_confirmation, SubjectAttribute, TrustDirectory,
+};
 use hardware::token::TokenCertificate;
 use jiff::Timestamp;
 
@@ -32,12 +34,21 @@ pub(super) fn qualified(certificates: Vec<TokenCertificate>) -> Vec<TokenCertifi
 }
 
 /// Describes `certificate` for the visitor with the result of the checks
-/// at `now`.
-pub(super) fn describe(certificate: &TokenCertificate, now: Timestamp) -> CertificateChoice {
+/// at `now`: the rules, and the chain with revocation against `trust`.
+///
+/// Without a trust copy (a kiosk that has not reached the server since it
+/// was provisioned) only the rules run here, and the server, which checks
+/// the chain again anyway, decides.
+pub(super) fn describe(
+    certificate: &TokenCertificate,
+    trust: Option<&TrustDirectory>,
+    now: Timestamp,
+) -> CertificateChoice {
     let facts = &certificate.certificate.facts;
-    // NOTE: only the rules on parsed values run here; the chain to an
-    // accredited center and revocation are left to the server.
-    let check = check_certificate(facts, now).map(|_| ());
+    let check = match trust {
+        Some(trust) => check_for_confirmation(&certificate.certificate.der, trust, now).map(|_| ()),
+        None => check_certificate(facts, now).map(|_| ()),
+    };
     if let Err(err) = &check {
         tracing::info!(code = err.code(), serial = %certificate.certificate.serial_hex, "certificate refused by the kiosk's checks");
     }

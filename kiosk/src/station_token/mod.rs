@@ -19,7 +19,7 @@ use domain::sync::SignatureChallenge;
 use hardware::token::{Pin, TokenCertificate, TokenError, TokenModule};
 use station::client::signature::{ChallengeOutcome, ConfirmOutcome};
 use station::client::{ClientError, SyncClient};
-use station::Credentials;
+use station::{Credentials, Store};
 use uuid::Uuid;
 
 use crate::config::TokenConfig;
@@ -37,6 +37,8 @@ pub struct StationTokens {
 /// What the watcher thread and the signing tasks share.
 pub(crate) struct Shared {
     config: TokenConfig,
+    /// The station store, for its trust directory copy.
+    store: Arc<Store>,
     clock: Arc<dyn Clock>,
     /// Loaded on the first watch. A process initialises a PKCS#11 module
     /// once, so the kiosk keeps it until it exits.
@@ -61,6 +63,7 @@ impl StationTokens {
     pub fn new(
         config: TokenConfig,
         credentials: &Credentials,
+        store: Arc<Store>,
         clock: Arc<dyn Clock>,
     ) -> Result<StationTokens, StartError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -71,6 +74,7 @@ impl StationTokens {
         Ok(StationTokens {
             shared: Arc::new(Shared {
                 config,
+                store,
                 clock,
                 module: Mutex::new(None),
                 certificates: Mutex::new(None),

@@ -9,6 +9,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use domain::qualified_certificate::TrustDirectory;
 use hardware::card::atr::{Atr, CardKind};
 use hardware::card::pcsc::monitor::{CardEvent, Monitor};
 use hardware::token::{TokenError, TokenModule};
@@ -156,13 +157,39 @@ fn read_token(shared: &Shared, module: &TokenModule, slot: u64, attempt: Uuid, r
             return;
         }
     };
+    let trust = trust_directory(shared);
     let now = shared.clock.now();
     let certificates = check::qualified(certificates);
     let choices = certificates
         .iter()
-        .map(|certificate| check::describe(certificate, now))
+        .map(|certificate| check::describe(certificate, trust.as_ref(), now))
         .collect();
     tracing::info!(%attempt, slot, count = certificates.len(), "token inserted and read");
     shared.set_certificates(attempt, certificates);
     reply.send(attempt, TokenEvent::Inserted(choices));
+}
+
+/// Builds the trust directory from the station's copy, or returns `None`
+/// when there is no usable copy (the failure is logged).
+fn trust_directory(shared: &Shared) -> Option<TrustDirectory> {
+    let copy = match shared.store.trust() {
+        Ok(Some(copy)) => copy,
+        Ok(None) => {
+            tracing::warn!(
+                "no trust directory copy yet; only the certificate rules run on the kiosk"
+            );
+            return None;
+        }
+        Err(err) => {
+            tracing::error!(cause = %err, "trust directory copy not read");
+            return None;
+        }
+    };
+    match TrustDirectory::from_der(&copy.anchors, &copy.intermediates, &copy.crls) {
+        Ok(trust) => Some(trust),
+        Err(err) => {
+            tracing::error!(version = copy.version, cause = %err, "stored trust directory copy is unusable");
+            None
+        }
+    }
 }

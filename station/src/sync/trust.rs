@@ -3,6 +3,7 @@
 //! `trust_refresh`, and stores a changed page in one transaction. A
 //! failed request backs off and the stored copy stays in use.
 
+use domain::qualified_certificate::TrustDirectory;
 use jiff::Timestamp;
 use tokio::sync::watch;
 
@@ -66,6 +67,12 @@ async fn refresh_once(shared: &Shared, client: &SyncClient) -> Result<(), ()> {
             return Err(());
         }
     };
+    // A directory the kiosk cannot decode would leave it checking against
+    // nothing, so the earlier copy stays until a good one arrives.
+    if let Err(err) = TrustDirectory::from_der(&copy.anchors, &copy.intermediates, &copy.crls) {
+        tracing::error!(version = copy.version, cause = %err, "trust directory page rejected");
+        return Err(());
+    }
     if let Err(err) = shared.store.save_trust(&copy) {
         tracing::error!(version = copy.version, cause = %err, "cannot store the trust directory");
         return Err(());
