@@ -10,6 +10,8 @@
 //! - [`cli`]: the `sync-server` command line (serve and administration).
 //! - [`contacts`]: one-time codes confirming a visitor's phone and e-mail,
 //!   with the SMTP and SMS gateways.
+//! - [`trust`]: reading CA certificates and CRLs for the trust directory
+//!   that signature confirmations are checked against.
 //!
 //! Rules about states, ticket numbers and passwords come from `domain`;
 //! this crate stores and orders what those rules allow.
@@ -25,6 +27,7 @@ pub mod secrets;
 pub mod serve;
 pub mod state;
 pub mod store;
+pub mod trust;
 
 pub use routes::app;
 pub use state::{AppState, Limits};

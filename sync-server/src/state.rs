@@ -28,6 +28,10 @@ pub struct Limits {
     pub lockout_duration: SignedDuration,
     /// Lifetime of an enrollment token printed by the CLI.
     pub enroll_token_lifetime: SignedDuration,
+    /// Lifetime of a signature challenge.
+    pub signature_challenge_lifetime: SignedDuration,
+    /// Signature challenges one kiosk may ask for within a period.
+    pub signature_challenges_per_device: crate::contacts::config::Window,
 }
 
 impl Default for Limits {
@@ -40,6 +44,16 @@ impl Default for Limits {
             lockout_after: 5,
             lockout_duration: SignedDuration::from_mins(15),
             enroll_token_lifetime: SignedDuration::from_hours(24),
+            // Long enough to type a PIN and let a slow token sign; short
+            // enough that a challenge left on a screen is soon useless.
+            signature_challenge_lifetime: SignedDuration::from_secs(120),
+            // A visitor needs one challenge, a few more after a wrong PIN
+            // or another certificate; 30 in 10 minutes is several visitors
+            // in a row, and stops a kiosk stuck in a loop.
+            signature_challenges_per_device: crate::contacts::config::Window {
+                max: 30,
+                period_secs: 600,
+            },
         }
     }
 }

@@ -796,3 +796,131 @@ headers_env = {{ Authorization = "OKNO_TEST_SMS_AUTHORIZATION" }}
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_confirms_by_signature_without_logging_holder() {
+    use base64::Engine;
+    use domain::qualified_certificate::testing::{days, CaKey, LeafSpec, TestCa};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (database, center) = setup(dir.path());
+    let now = jiff::Timestamp::now();
+    let ca = TestCa::new("Process", CaKey::P256, now - days(30), now + days(3650));
+    let files = [
+        ("root.der", ca.root_der().to_vec()),
+        ("intermediate.der", ca.intermediate_der().to_vec()),
+        (
+            "root.crl",
+            ca.root_crl(&[], now - days(1), Some(now + days(30))),
+        ),
+        (
+            "intermediate.crl",
+            ca.intermediate_crl(&[], now - days(1), Some(now + days(30))),
+        ),
+    ];
+    for (name, bytes) in &files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    for args in [
+        vec!["trust", "add", "--anchor", &path("root.der")],
+        vec!["trust", "add", &path("intermediate.der")],
+        vec!["trust", "add-crl", &path("root.crl")],
+        vec!["trust", "add-crl", &path("intermediate.crl")],
+    ] {
+        let (ok, _, stderr) = admin(&database, &args, None);
+        assert!(ok, "{args:?}: {stderr}");
+    }
+    let kiosk_token = token(&database, &center, "kiosk");
+    let server = start(&database);
+    let kiosk = Station::enroll(server.address, &kiosk_token, "Киоск 1").await;
+
+    let (status, page) = kiosk
+        .send("GET", "/v1/trust?since=0", None, None)
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["version"], 4);
+    let attempt = Uuid::now_v7();
+    let (status, challenge) = kiosk
+        .send(
+            "POST",
+            "/v1/signature/challenge",
+            Some(json!({"attempt_id": attempt})),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{challenge}");
+    let challenge_id: Uuid = challenge["challenge_id"].as_str().unwrap().parse().unwrap();
+    let message =
+        domain::sync::challenge_message(challenge_id, challenge["nonce"].as_str().unwrap());
+    let leaf = ca.issue(&LeafSpec::person(7, now));
+    let (scheme, signature) = leaf.key.sign(&message);
+    let base64 = base64::engine::general_purpose::STANDARD;
+    let (status, confirmed) = kiosk
+        .send(
+            "POST",
+            "/v1/signature/confirm",
+            Some(json!({
+                "challenge_id": challenge_id,
+                "attempt_id": attempt,
+                "certificate": base64.encode(&leaf.der),
+                "scheme": scheme,
+                "signature": base64.encode(&signature),
+            })),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{confirmed}");
+    assert_eq!(confirmed["account_level"], "confirmed");
+
+    let (ok, shown, stderr) = admin(
+        &database,
+        &["account", "show", "--snils", "11223344595"],
+        None,
+    );
+    assert!(ok, "{stderr}");
+    assert!(shown.starts_with("уровень: подтверждённая"), "{shown}");
+
+    // Stop the server and read its whole log up to the last line.
+    let terminated = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut log = Vec::new();
+    while !log
+        .iter()
+        .any(|line: &String| line.contains("sync server stopped"))
+    {
+        let line = server
+            .log
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the server did not stop within 20 s of SIGTERM");
+        log.push(line);
+    }
+    assert!(
+        log.iter()
+            .any(|line| line.contains("identity confirmed by a qualified signature")),
+        "{log:?}"
+    );
+    // The holder of `LeafSpec::person`: СНИЛС in both forms, name, ИНН.
+    let personal = [
+        "11223344595",
+        "112-233-445 95",
+        "Иванов",
+        "Иванович",
+        "500123456750",
+    ];
+    for line in &log {
+        for value in personal {
+            assert!(
+                !line.contains(value),
+                "personal data {value:?} reached the log: {line}"
+            );
+        }
+    }
+}

@@ -141,7 +141,9 @@ pub fn run(database: &Path, command: Command) -> anyhow::Result<()> {
                 account.level.name_lowercase(domain::Lang::Ru)
             );
             println!("изменён: {}", account.updated_at);
+            print_confirmation(store.account_profile(&snils)?);
         }
+        Command::Trust(command) => super::trust::run(&store, command, now)?,
         Command::Audit(AuditCommand::Verify) => match store.verify_audit()? {
             AuditReport::Intact { entries } => {
                 println!("audit log intact: {entries} entries");
@@ -208,4 +210,28 @@ fn operator(
         }
     }
     Ok(())
+}
+
+/// Prints how the account's identity was confirmed and where its name
+/// comes from; an account without a profile was confirmed by an operator.
+fn print_confirmation(profile: Option<crate::store::AccountProfile>) {
+    match profile {
+        Some(profile) => {
+            println!("способ подтверждения: квалифицированная электронная подпись");
+            println!(
+                "сертификат: издатель «{}», серийный номер {}",
+                profile.certificate_issuer, profile.certificate_serial
+            );
+            println!("подтверждена: {}", profile.confirmed_at);
+            if profile.has_inn {
+                println!("ФИО и ИНН: из сертификата");
+            } else {
+                println!("ФИО: из сертификата");
+            }
+        }
+        None => {
+            println!("способ подтверждения: лично в центре обслуживания");
+            println!("ФИО: из заявления, проверенного оператором по паспорту");
+        }
+    }
 }

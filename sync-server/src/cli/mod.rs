@@ -3,6 +3,7 @@
 
 mod admin;
 mod password;
+mod trust;
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -62,12 +63,38 @@ pub enum Command {
     /// Visitors' portal accounts.
     #[command(subcommand)]
     Account(AccountCommand),
+    /// The trust directory that signature confirmations are checked
+    /// against and kiosks copy: certificates of accredited certification
+    /// centers and their CRLs.
+    #[command(subcommand)]
+    Trust(TrustCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrustCommand {
+    /// Add a CA certificate (DER or PEM): an intermediate whose issuer is
+    /// already in the directory, or a root with --anchor.
+    Add {
+        /// Trust the certificate as a root that chains end at.
+        #[arg(long)]
+        anchor: bool,
+        file: PathBuf,
+    },
+    /// Add a CRL (DER or PEM) issued by a certificate in the directory; it
+    /// replaces the issuer's older CRL.
+    AddCrl { file: PathBuf },
+    /// List the certificates and CRLs with the directory's version.
+    List,
+    /// Remove a certificate by its SHA-256 fingerprint from `trust list`,
+    /// with its CRL when no other certificate has the same subject.
+    Remove { fingerprint: String },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCommand {
     /// Print the level of a visitor's portal account («подтверждённая»
-    /// after an operator's confirmation) and when it last changed.
+    /// after an operator's or a signature confirmation), when it last
+    /// changed, how it was confirmed and where its name comes from.
     Show {
         /// СНИЛС of the account's owner, with or without separators.
         #[arg(long)]

@@ -15,7 +15,9 @@ mod enroll;
 mod health;
 mod leases;
 mod operators;
+mod signature;
 mod sync;
+mod trust;
 
 use std::time::Instant;
 
@@ -52,6 +54,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/contacts/code"),
     ("post", "/v1/contacts/resend"),
     ("post", "/v1/contacts/verify"),
+    ("get", "/v1/trust"),
+    ("post", "/v1/signature/challenge"),
+    ("post", "/v1/signature/confirm"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
@@ -75,6 +80,9 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/contacts/code", post(contacts::code))
         .route("/v1/contacts/resend", post(contacts::resend))
         .route("/v1/contacts/verify", post(contacts::verify))
+        .route("/v1/trust", get(trust::directory))
+        .route("/v1/signature/challenge", post(signature::challenge))
+        .route("/v1/signature/confirm", post(signature::confirm))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

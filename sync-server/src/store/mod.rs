@@ -172,6 +172,136 @@ pub enum ContactRefusal {
     Code(domain::one_time_code::OneTimeCodeError),
 }
 
+/// A certificate of the trust directory: a trust anchor or an
+/// intermediate of an accredited certification center.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedCertificateRecord {
+    /// SHA-256 of the DER in lower-case hex; identifies the certificate
+    /// in `trust remove`.
+    pub fingerprint: String,
+    pub anchor: bool,
+    /// The subject's distinguished name in RFC 4514 form.
+    pub subject: String,
+    /// The serial number in upper-case hex.
+    pub serial_hex: String,
+    pub not_after: Timestamp,
+    pub der: Vec<u8>,
+}
+
+/// The newest certificate revocation list of one issuer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrlRecord {
+    /// The issuer's distinguished name in RFC 4514 form, as the CRL
+    /// names it; one CRL per issuer is kept.
+    pub issuer: String,
+    pub this_update: Timestamp,
+    pub next_update: Option<Timestamp>,
+    pub der: Vec<u8>,
+}
+
+/// The whole trust directory at one version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustSnapshot {
+    /// Raised by every change; 0 for a directory that never changed.
+    pub version: u64,
+    /// Anchors first, then intermediates, each group by subject.
+    pub certificates: Vec<TrustedCertificateRecord>,
+    /// By issuer.
+    pub crls: Vec<CrlRecord>,
+}
+
+/// The result of removing a certificate from the trust directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustRemoval {
+    pub version: u64,
+    /// Issuers whose CRL went too, because no certificate of that name
+    /// remained to check it with.
+    pub crls_removed: Vec<String>,
+}
+
+/// A challenge for a signature token, as stored. The nonce is stored as
+/// it is: the server rebuilds the signed message from it, and it is no
+/// secret (the kiosk receives it in the clear, and knowing it does not
+/// help anyone sign it without the token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredChallenge {
+    pub id: Uuid,
+    pub device_id: Uuid,
+    pub attempt_id: Uuid,
+    /// 32 random bytes in lower-case hex.
+    pub nonce: String,
+    pub expires_at: Timestamp,
+    pub used_at: Option<Timestamp>,
+}
+
+/// The reason a signature challenge cannot be used, in the order the
+/// checks run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChallengeRefusal {
+    /// No challenge with this id.
+    Unknown,
+    /// Another device asked for it.
+    OtherDevice,
+    /// It was issued for another attempt of the same device.
+    OtherAttempt,
+    /// A confirmation already consumed it.
+    Used,
+    /// Its lifetime ended.
+    Expired,
+}
+
+impl StoredChallenge {
+    /// Checks that `device_id` may use this challenge for `attempt_id`
+    /// at `now`.
+    pub fn check(
+        &self,
+        device_id: Uuid,
+        attempt_id: Uuid,
+        now: Timestamp,
+    ) -> Result<(), ChallengeRefusal> {
+        if self.device_id != device_id {
+            return Err(ChallengeRefusal::OtherDevice);
+        }
+        if self.attempt_id != attempt_id {
+            return Err(ChallengeRefusal::OtherAttempt);
+        }
+        if self.used_at.is_some() {
+            return Err(ChallengeRefusal::Used);
+        }
+        if now >= self.expires_at {
+            return Err(ChallengeRefusal::Expired);
+        }
+        Ok(())
+    }
+}
+
+/// A verified signature confirmation, ready to commit: the challenge it
+/// consumes and the holder data read from the certificate.
+#[derive(Debug, Clone)]
+pub struct SignatureConfirmation {
+    pub challenge_id: Uuid,
+    pub device_id: Uuid,
+    pub attempt_id: Uuid,
+    pub holder: domain::qualified_certificate::CertificateHolder,
+    /// The certificate's issuer in RFC 4514 form and its serial in hex.
+    pub certificate_issuer: String,
+    pub certificate_serial: String,
+    pub scheme: domain::sync::SignatureScheme,
+}
+
+/// How an account's identity was confirmed, when a confirmation recorded
+/// it; confirmations by an operator record none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountProfile {
+    /// `signature` for a qualified electronic signature.
+    pub method: String,
+    pub certificate_issuer: String,
+    pub certificate_serial: String,
+    pub confirmed_at: Timestamp,
+    /// Whether the profile has an ИНН from the certificate.
+    pub has_inn: bool,
+}
+
 /// Result of checking the audit chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditReport {
@@ -413,4 +543,81 @@ pub trait Store: Send + Sync + 'static {
     /// Returns the portal account of the person with `snils`, or `None`
     /// when no confirmation at a center has created it yet.
     fn account(&self, snils: &domain::snils::Snils) -> Result<Option<Account>, StoreError>;
+
+    /// Returns how the account of `snils` was last confirmed by a
+    /// signature, or `None` when no signature confirmed it.
+    fn account_profile(
+        &self,
+        snils: &domain::snils::Snils,
+    ) -> Result<Option<AccountProfile>, StoreError>;
+
+    /// Adds a certificate to the trust directory and returns the new
+    /// version. `actor` goes into the audit entry.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Conflict`] `trust.exists` when a certificate with the
+    /// same fingerprint is stored.
+    fn trust_add_certificate(
+        &self,
+        certificate: &TrustedCertificateRecord,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+
+    /// Stores a CRL in place of its issuer's older one and returns the new
+    /// version.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Conflict`] `trust.crl_not_newer` when the stored CRL
+    /// of the issuer has the same or a later `thisUpdate`.
+    fn trust_add_crl(
+        &self,
+        crl: &CrlRecord,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+
+    /// Removes the certificate with `fingerprint`, and the CRL of its
+    /// subject when no other certificate of that name remains.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when no certificate has that fingerprint.
+    fn trust_remove_certificate(
+        &self,
+        fingerprint: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<TrustRemoval, StoreError>;
+
+    /// Returns the trust directory's version.
+    fn trust_version(&self) -> Result<u64, StoreError>;
+
+    /// Returns the whole trust directory.
+    fn trust_directory(&self) -> Result<TrustSnapshot, StoreError>;
+
+    /// Stores a new challenge unless `device_id` asked for `limit.max`
+    /// challenges within `limit.period_secs` already; then returns when the
+    /// next one is allowed.
+    fn signature_challenge_issue(
+        &self,
+        challenge: &StoredChallenge,
+        limit: crate::contacts::config::Window,
+        now: Timestamp,
+    ) -> Result<Result<(), Timestamp>, StoreError>;
+
+    fn signature_challenge(&self, id: Uuid) -> Result<Option<StoredChallenge>, StoreError>;
+
+    /// Consumes the challenge, raises the account of the holder's СНИЛС to
+    /// «подтверждённая», fills its profile from the certificate and audits
+    /// the change, in one transaction. The challenge is checked again
+    /// inside it, so of two confirmations racing for one challenge only
+    /// the first succeeds.
+    fn signature_confirm(
+        &self,
+        confirmation: &SignatureConfirmation,
+        now: Timestamp,
+    ) -> Result<Result<domain::account::AccountLevel, ChallengeRefusal>, StoreError>;
 }

@@ -147,6 +147,26 @@ impl TrustDirectory {
             self.crls.len(),
         )
     }
+
+    /// Returns whether a certificate of this directory issued the CRL
+    /// `der` and signed it, with the same check the chain check applies,
+    /// so a server can reject a CRL before distributing it.
+    ///
+    /// # Errors
+    ///
+    /// [`TrustError::Malformed`] (index 0) when `der` is not a DER CRL.
+    pub fn signs_crl(&self, der: &[u8]) -> Result<bool, TrustError> {
+        let crl = RevocationList::decode(der).map_err(|detail| TrustError::Malformed {
+            item: TrustItem::Crl,
+            index: 0,
+            detail,
+        })?;
+        Ok(self
+            .anchors
+            .iter()
+            .chain(&self.intermediates)
+            .any(|issuer| path::is_signed_by(&crl, issuer)))
+    }
 }
 
 fn decode_certificates(

@@ -191,7 +191,7 @@ fn check_revocation(
 
 /// Returns whether `crl` names `issuer` as its issuer and carries its
 /// valid signature.
-fn is_signed_by(crl: &RevocationList, issuer: &ChainCertificate) -> bool {
+pub(crate) fn is_signed_by(crl: &RevocationList, issuer: &ChainCertificate) -> bool {
     if crl.issuer_der != issuer.subject_der || !issuer.may_sign_crls() {
         return false;
     }

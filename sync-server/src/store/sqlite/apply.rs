@@ -461,7 +461,11 @@ fn decide(
 
 /// Moves the visitor's portal account to «подтверждённая», creating it at
 /// the standard level first when this center has not seen it.
-fn raise_account(conn: &Connection, snils: &str, now: Timestamp) -> Result<(), Rejection> {
+pub(crate) fn raise_account(
+    conn: &Connection,
+    snils: &str,
+    now: Timestamp,
+) -> Result<(), Rejection> {
     let level: Option<String> = conn
         .query_row(
             "SELECT level FROM accounts WHERE snils = ?1",

@@ -171,6 +171,54 @@ const MIGRATIONS: &[&str] = &[
     UPDATE centers SET code = 'MFC-' || upper(substr(id, 29, 8)) WHERE code IS NULL;
     UPDATE centers SET ticket_qr_key = randomblob(32) WHERE ticket_qr_key IS NULL;
     "#,
+    // 6: the trust directory (certificates of accredited certification
+    // centers and their CRLs, with a version raised on every change), the
+    // challenges a signature token signs, and the profile a signature
+    // confirmation fills from the certificate.
+    r#"
+    CREATE TABLE trust_certificates (
+        fingerprint TEXT PRIMARY KEY,
+        anchor INTEGER NOT NULL,
+        subject TEXT NOT NULL,
+        serial TEXT NOT NULL,
+        not_after TEXT NOT NULL,
+        der BLOB NOT NULL,
+        added_at TEXT NOT NULL
+    );
+    CREATE TABLE trust_crls (
+        issuer TEXT PRIMARY KEY,
+        this_update TEXT NOT NULL,
+        next_update TEXT,
+        der BLOB NOT NULL,
+        added_at TEXT NOT NULL
+    );
+    CREATE TABLE trust_version (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+    );
+    INSERT INTO trust_version (id, version) VALUES (1, 0);
+    CREATE TABLE signature_challenges (
+        id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        attempt_id TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        issued_at INTEGER NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    );
+    CREATE INDEX signature_challenges_device ON signature_challenges(device_id, issued_at);
+    CREATE TABLE account_profiles (
+        snils TEXT PRIMARY KEY,
+        surname TEXT NOT NULL,
+        given_name TEXT NOT NULL,
+        patronymic TEXT,
+        inn TEXT,
+        method TEXT NOT NULL,
+        certificate_issuer TEXT NOT NULL,
+        certificate_serial TEXT NOT NULL,
+        confirmed_at TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this binary writes.

@@ -16,7 +16,9 @@ mod contacts;
 pub mod migrations;
 mod operators;
 mod revocations;
+mod signature;
 mod sync;
+mod trust;
 
 use std::ops::{Deref, DerefMut};
 use std::path::Path;
@@ -432,6 +434,73 @@ impl crate::store::Store for SqliteStore {
         snils: &domain::snils::Snils,
     ) -> Result<Option<crate::store::Account>, StoreError> {
         accounts::account(&self.reader(), snils)
+    }
+
+    fn account_profile(
+        &self,
+        snils: &domain::snils::Snils,
+    ) -> Result<Option<crate::store::AccountProfile>, StoreError> {
+        signature::profile(&self.reader(), snils)
+    }
+
+    fn trust_add_certificate(
+        &self,
+        certificate: &crate::store::TrustedCertificateRecord,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        trust::add_certificate(&mut self.conn(), certificate, actor, now)
+    }
+
+    fn trust_add_crl(
+        &self,
+        crl: &crate::store::CrlRecord,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        trust::add_crl(&mut self.conn(), crl, actor, now)
+    }
+
+    fn trust_remove_certificate(
+        &self,
+        fingerprint: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<crate::store::TrustRemoval, StoreError> {
+        trust::remove_certificate(&mut self.conn(), fingerprint, actor, now)
+    }
+
+    fn trust_version(&self) -> Result<u64, StoreError> {
+        trust::version(&self.reader())
+    }
+
+    fn trust_directory(&self) -> Result<crate::store::TrustSnapshot, StoreError> {
+        trust::directory(&mut self.reader())
+    }
+
+    fn signature_challenge_issue(
+        &self,
+        challenge: &crate::store::StoredChallenge,
+        limit: crate::contacts::config::Window,
+        now: Timestamp,
+    ) -> Result<Result<(), Timestamp>, StoreError> {
+        signature::issue(&mut self.conn(), challenge, limit, now)
+    }
+
+    fn signature_challenge(
+        &self,
+        id: Uuid,
+    ) -> Result<Option<crate::store::StoredChallenge>, StoreError> {
+        signature::challenge(&self.reader(), id)
+    }
+
+    fn signature_confirm(
+        &self,
+        confirmation: &crate::store::SignatureConfirmation,
+        now: Timestamp,
+    ) -> Result<Result<domain::account::AccountLevel, crate::store::ChallengeRefusal>, StoreError>
+    {
+        signature::confirm(&mut self.conn(), confirmation, now)
     }
 
     fn lease_stock(&self) -> Result<Vec<crate::store::LeaseStock>, StoreError> {
