@@ -1,6 +1,6 @@
 //! A SoftHSM2 rig for tests of signature tokens, in this crate and in the
-//! kiosk's: it sets up one token per [`Scenario`] in a directory the
-//! caller gives, each with a key pair generated on the token and a
+//! kiosk's. It sets up one token per [`Scenario`] in a directory the
+//! caller gives. Each token gets a key pair generated on it and a
 //! certificate from a test certification center (`domain`'s `testing`
 //! one, P-256, in memory).
 //!
