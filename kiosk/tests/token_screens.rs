@@ -6,83 +6,20 @@
 
 mod common;
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use common::{start_with_tokens, Harness};
+use common::{start_with_tokens, Call, Harness, ScriptedTokens};
 use domain::account::AccountLevel;
 use domain::qualified_certificate::CertificateError;
 use domain::sync::{SignatureChallenge, SignatureConfirmed};
 use domain::Lang;
-use hardware::token::{Pin, TokenError, TriesLeft};
+use hardware::token::{TokenError, TriesLeft};
 use i_slint_backend_testing::ElementHandle;
 use kiosk::issue::{PlainService, VisitPurpose};
-use kiosk::token::{CertificateChoice, ServerRefusal, SignatureTokens, TokenEvent, TokenReply};
+use kiosk::token::{CertificateChoice, ServerRefusal, TokenEvent};
 use slint::ComponentHandle;
 use ui::SessionAdapter;
 use uuid::Uuid;
-
-/// What the step asked of the token layer, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Call {
-    Watch,
-    Stop,
-    Challenge(usize),
-    Confirm(usize),
-}
-
-/// Records the step's calls and lets the test report token and server
-/// results through the reply the step gave.
-#[derive(Default)]
-struct ScriptedTokens {
-    calls: RefCell<Vec<Call>>,
-    reply: RefCell<Option<(Uuid, TokenReply)>>,
-    /// The `Debug` form of each PIN handed over, which must hide it.
-    pins_shown: RefCell<Vec<String>>,
-}
-
-impl SignatureTokens for ScriptedTokens {
-    fn watch(&self, attempt: Uuid, reply: TokenReply) {
-        self.calls.borrow_mut().push(Call::Watch);
-        *self.reply.borrow_mut() = Some((attempt, reply));
-    }
-
-    fn stop(&self, _attempt: Uuid) {
-        self.calls.borrow_mut().push(Call::Stop);
-    }
-
-    fn challenge(&self, _attempt: Uuid, index: usize, _reply: TokenReply) {
-        self.calls.borrow_mut().push(Call::Challenge(index));
-    }
-
-    fn confirm(
-        &self,
-        _attempt: Uuid,
-        index: usize,
-        _challenge: SignatureChallenge,
-        pin: Pin,
-        _reply: TokenReply,
-    ) {
-        self.calls.borrow_mut().push(Call::Confirm(index));
-        self.pins_shown.borrow_mut().push(format!("{pin:?}"));
-    }
-}
-
-impl ScriptedTokens {
-    fn report(&self, harness: &Harness, event: TokenEvent) {
-        let (attempt, reply) = self
-            .reply
-            .borrow()
-            .clone()
-            .expect("the step started watching");
-        reply.send(attempt, event);
-        harness.settle();
-    }
-
-    fn calls(&self) -> Vec<Call> {
-        self.calls.borrow().clone()
-    }
-}
 
 fn good(holder: &str) -> CertificateChoice {
     CertificateChoice {

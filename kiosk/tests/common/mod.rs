@@ -10,15 +10,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use domain::clock::ManualClock;
+use domain::sync::SignatureChallenge;
+use hardware::token::Pin;
 use i_slint_backend_testing::{ElementHandle, TestingBackend, TestingBackendOptions};
 use jiff::tz::Offset;
 use kiosk::chip::{ChipKeys, ChipOutcome, ChipReader, ChipReply};
 use kiosk::fields::{DomainRules, MOSCOW_OFFSET_HOURS};
 use kiosk::issue::MemoryIssuer;
-use kiosk::token::SignatureTokens;
+use kiosk::token::{SignatureTokens, TokenEvent, TokenReply};
 use kiosk::{Kiosk, Services};
 use slint::platform::PointerEventButton;
 use slint::ComponentHandle;
+use uuid::Uuid;
 
 /// The fixed "now" of every test: 4 December 2026, noon in Moscow.
 pub const NOW: &str = "2026-12-04T09:00:00Z";
@@ -37,6 +40,70 @@ impl ChipReader for ScriptedChip {
         self.reads.set(self.reads.get() + 1);
         *self.last_keys.borrow_mut() = Some(keys);
         reply.send(self.outcome.get().unwrap_or(ChipOutcome::Failed));
+    }
+}
+
+/// What the step asked of the token layer, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    Watch,
+    Stop,
+    Challenge(usize),
+    Confirm(usize),
+}
+
+/// A scripted token layer for the signature token step: it records the
+/// step's calls and lets the test report token and server results through
+/// the reply the step gave. A locked PIN and a token pulled out mid-flow
+/// cannot be made with SoftHSM2, so the screens are tested with this.
+#[derive(Default)]
+pub struct ScriptedTokens {
+    pub calls: RefCell<Vec<Call>>,
+    pub reply: RefCell<Option<(Uuid, TokenReply)>>,
+    /// The `Debug` form of each PIN handed over, which must hide it.
+    pub pins_shown: RefCell<Vec<String>>,
+}
+
+impl SignatureTokens for ScriptedTokens {
+    fn watch(&self, attempt: Uuid, reply: TokenReply) {
+        self.calls.borrow_mut().push(Call::Watch);
+        *self.reply.borrow_mut() = Some((attempt, reply));
+    }
+
+    fn stop(&self, _attempt: Uuid) {
+        self.calls.borrow_mut().push(Call::Stop);
+    }
+
+    fn challenge(&self, _attempt: Uuid, index: usize, _reply: TokenReply) {
+        self.calls.borrow_mut().push(Call::Challenge(index));
+    }
+
+    fn confirm(
+        &self,
+        _attempt: Uuid,
+        index: usize,
+        _challenge: SignatureChallenge,
+        pin: Pin,
+        _reply: TokenReply,
+    ) {
+        self.calls.borrow_mut().push(Call::Confirm(index));
+        self.pins_shown.borrow_mut().push(format!("{pin:?}"));
+    }
+}
+
+impl ScriptedTokens {
+    pub fn report(&self, harness: &Harness, event: TokenEvent) {
+        let (attempt, reply) = self
+            .reply
+            .borrow()
+            .clone()
+            .expect("the step started watching");
+        reply.send(attempt, event);
+        harness.settle();
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.calls.borrow().clone()
     }
 }
 
