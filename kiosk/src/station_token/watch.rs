@@ -193,3 +193,40 @@ fn trust_directory(shared: &Shared) -> Option<TrustDirectory> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(hex: &str) -> Vec<u8> {
+        hex.split_whitespace()
+            .map(|pair| u8::from_str_radix(pair, 16).expect("hex byte"))
+            .collect()
+    }
+
+    #[test]
+    fn rutoken_atr_is_token() {
+        assert!(is_token(&bytes(
+            "3B 8C 80 01 50 5C 4B 71 A1 52 74 53 43 77 81 83 D9"
+        )));
+    }
+
+    #[test]
+    fn jacarta_atr_is_token() {
+        assert!(is_token(&bytes(
+            "3B DC 18 FF 81 91 FE 1F C3 80 73 C8 21 13 66 01 06 11 59 00 01 28"
+        )));
+    }
+
+    #[test]
+    fn contactless_chip_atr_is_not_token() {
+        // A PC/SC part 3 pseudo-ATR of an ISO 14443-4 chip, as a passport
+        // presents on a contactless reader.
+        assert!(!is_token(&bytes("3B 80 80 01 01")));
+    }
+
+    #[test]
+    fn invalid_atr_is_not_token() {
+        assert!(!is_token(&[0x3B]));
+    }
+}
