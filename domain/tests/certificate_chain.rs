@@ -219,6 +219,12 @@ fn unverifiable_algorithm_reported() {
 
     let err = check(&both_changed, &directory(&ca)).unwrap_err();
 
+    assert_eq!(
+        err,
+        CertificateError::UnsupportedSignatureAlgorithm {
+            algorithm: "GOST R 34.10-2012".to_owned()
+        }
+    );
     assert_eq!(err.code(), "certificate.unsupported_signature_algorithm");
     let mismatched = check(&body_changed, &directory(&ca)).unwrap_err();
     assert_eq!(mismatched, CertificateError::BadChainSignature { depth: 0 });
