@@ -103,6 +103,9 @@ impl TrustDirectory {
 
     /// Builds a directory from a page of `GET /v1/trust`, whose items are
     /// DER in standard base64.
+    ///
+    /// A page with `changed: false` carries no items and so yields an
+    /// empty directory, which trusts nothing: keep the stored copy instead.
     pub fn from_page(page: &TrustDirectoryPage) -> Result<TrustDirectory, TrustError> {
         let (mut anchors, mut intermediates) = (Vec::new(), Vec::new());
         for (index, trusted) in page.certificates.iter().enumerate() {
