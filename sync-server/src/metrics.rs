@@ -1,6 +1,7 @@
 //! Prometheus text metrics: request counts and latencies by route, push
-//! batch and pull page sizes, lease grants and the ticket numbers each
-//! kiosk has left. Labels are route templates, status codes, category
+//! batch and pull page sizes, lease grants, the ticket numbers each
+//! kiosk has left, contact codes and signature confirmations. Labels are
+//! route templates, status codes, category codes, outcome and rejection
 //! codes and device ids only, never anything a visitor typed.
 
 use std::collections::BTreeMap;
@@ -63,6 +64,8 @@ struct Inner {
     leases_exhausted: BTreeMap<String, u64>,
     codes_redeemed: BTreeMap<&'static str, u64>,
     contact_codes: BTreeMap<(&'static str, &'static str), u64>,
+    signature_challenges: BTreeMap<&'static str, u64>,
+    signature_confirmations: BTreeMap<String, u64>,
 }
 
 /// Counters shared by every handler.
@@ -134,6 +137,26 @@ impl Metrics {
             .inner()
             .contact_codes
             .entry((contact, outcome))
+            .or_default() += 1;
+    }
+
+    /// Counts one signature challenge request by outcome (`issued`,
+    /// `rate_limited`).
+    pub fn signature_challenge(&self, outcome: &'static str) {
+        *self
+            .inner()
+            .signature_challenges
+            .entry(outcome)
+            .or_default() += 1;
+    }
+
+    /// Counts one signature confirmation by outcome: `confirmed`, or the
+    /// stable code it was rejected with (`signature.*`, `certificate.*`).
+    pub fn signature_confirmation(&self, outcome: &str) {
+        *self
+            .inner()
+            .signature_confirmations
+            .entry(outcome.to_owned())
             .or_default() += 1;
     }
 
@@ -211,6 +234,24 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "okno_contact_codes_total{{contact=\"{contact}\",outcome=\"{outcome}\"}} {count}"
+            );
+        }
+        out.push_str(
+            "# HELP okno_signature_challenges_total Signature challenge requests, by outcome.\n",
+        );
+        out.push_str("# TYPE okno_signature_challenges_total counter\n");
+        for (outcome, count) in &inner.signature_challenges {
+            let _ = writeln!(
+                out,
+                "okno_signature_challenges_total{{outcome=\"{outcome}\"}} {count}"
+            );
+        }
+        out.push_str("# HELP okno_signature_confirmations_total Signature confirmations, by outcome or rejection code.\n");
+        out.push_str("# TYPE okno_signature_confirmations_total counter\n");
+        for (outcome, count) in &inner.signature_confirmations {
+            let _ = writeln!(
+                out,
+                "okno_signature_confirmations_total{{outcome=\"{outcome}\"}} {count}"
             );
         }
         out

@@ -280,6 +280,11 @@ async fn certificate_rules_reject_with_codes() {
             LeafSpec::person(13, now).with_key(LeafKey::Rsa1024),
             "certificate.weak_rsa_key",
         ),
+        (
+            "no СНИЛС",
+            LeafSpec::person(14, now).without_attribute(oid::SNILS),
+            "certificate.snils_missing",
+        ),
     ];
     for (case, spec, code) in cases {
         let leaf = ca.issue(&spec);
@@ -302,6 +307,47 @@ async fn untrusted_issuer_is_rejected() {
     let answer = sign_and_confirm(&harness, &kiosk, &leaf).await;
 
     assert_rejected(&answer, "certificate.untrusted_issuer", "certificate");
+}
+
+#[tokio::test]
+async fn tampered_certificate_is_rejected() {
+    let (harness, kiosk, ca) = setup("Tampered").await;
+    let mut leaf = ca.issue(&LeafSpec::person(7, harness.now()));
+    // The last byte belongs to the issuer's signature value.
+    *leaf.der.last_mut().unwrap() ^= 0x01;
+
+    let answer = sign_and_confirm(&harness, &kiosk, &leaf).await;
+
+    assert_rejected(&answer, "certificate.bad_chain_signature", "certificate");
+}
+
+#[tokio::test]
+async fn racing_confirmations_succeed_once() {
+    let (harness, kiosk, ca) = setup("Race").await;
+    let leaf = ca.issue(&LeafSpec::person(7, harness.now()));
+    let (challenge_id, attempt, message) = challenge(&harness, &kiosk).await;
+    let (scheme, signature) = leaf.key.sign(&message);
+    let body = json!({
+        "challenge_id": challenge_id, "attempt_id": attempt,
+        "certificate": base64(&leaf.der), "scheme": scheme, "signature": base64(&signature),
+    });
+
+    let (first, second) = tokio::join!(
+        confirm(&harness, &kiosk, body.clone()),
+        confirm(&harness, &kiosk, body)
+    );
+
+    let mut statuses = [first.status.as_u16(), second.status.as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{} / {}", first.body, second.body);
+    let confirmations: u32 = database(&harness)
+        .query_row(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'account.confirm_signature'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(confirmations, 1);
 }
 
 #[tokio::test]
@@ -495,6 +541,17 @@ async fn bad_input_names_the_field() {
     // None of those used the challenge up.
     let answer = confirm(&harness, &kiosk, good).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+
+    let metrics = harness.metrics_text().await;
+    for line in [
+        "okno_signature_challenges_total{outcome=\"issued\"} 1\n",
+        "okno_signature_confirmations_total{outcome=\"signature.bad_base64\"} 2\n",
+        "okno_signature_confirmations_total{outcome=\"certificate.malformed\"} 1\n",
+        "okno_signature_confirmations_total{outcome=\"json.invalid\"} 1\n",
+        "okno_signature_confirmations_total{outcome=\"confirmed\"} 1\n",
+    ] {
+        assert!(metrics.contains(line), "{line} missing in {metrics}");
+    }
 }
 
 #[tokio::test]

@@ -75,6 +75,7 @@ pub async fn challenge(
         .run_store(move |store| store.signature_challenge_issue(&record, limit, now))
         .await?;
     if let Err(retry_at) = issued {
+        state.metrics.signature_challenge("rate_limited");
         tracing::info!(device_id = %device.id, attempt_id = %requested.attempt_id, %retry_at, "signature challenge rate-limited");
         let seconds = retry_at.duration_since(now).as_secs().max(1);
         return Err(ApiError::new(
@@ -86,6 +87,7 @@ pub async fn challenge(
         )
         .with_retry_at(retry_at));
     }
+    state.metrics.signature_challenge("issued");
     tracing::info!(device_id = %device.id, attempt_id = %requested.attempt_id, challenge_id = %stored.id, "signature challenge issued");
     Ok(Json(SignatureChallenge {
         challenge_id: stored.id,
@@ -204,7 +206,22 @@ pub async fn confirm(
     request: Request,
 ) -> Result<Json<SignatureConfirmed>, ApiError> {
     let (device, bytes) = kiosk(&state, request).await?;
-    let sent: SignatureConfirm = body::parse(&bytes)?;
+    let result = confirm_for(&state, &device, &bytes).await;
+    let outcome = match &result {
+        Ok(_) => "confirmed",
+        Err(error) => error.body.code.as_str(),
+    };
+    state.metrics.signature_confirmation(outcome);
+    result
+}
+
+/// Runs a confirmation for an authenticated kiosk.
+async fn confirm_for(
+    state: &AppState,
+    device: &Device,
+    bytes: &[u8],
+) -> Result<Json<SignatureConfirmed>, ApiError> {
+    let sent: SignatureConfirm = body::parse(bytes)?;
     let certificate = decode_base64("certificate", &sent.certificate)?;
     let signature = decode_base64("signature", &sent.signature)?;
     let now = state.clock.now();
@@ -227,8 +244,7 @@ pub async fn confirm(
     };
 
     let message = challenge_message(stored.id, &stored.nonce);
-    let (parsed, holder) =
-        verify(&state, certificate, sent.scheme, signature, message, now).await?;
+    let (parsed, holder) = verify(state, certificate, sent.scheme, signature, message, now).await?;
 
     let confirmation = SignatureConfirmation {
         challenge_id,

@@ -301,4 +301,44 @@ mod tests {
         assert_eq!(rows[1].1.len(), 32);
         assert_ne!(rows[0].1, rows[1].1);
     }
+
+    #[test]
+    fn migration_6_starts_an_empty_trust_directory() {
+        let mut conn = Connection::open_in_memory().expect("in-memory database");
+        for sql in &MIGRATIONS[..5] {
+            conn.execute_batch(sql).expect("migrations 1 to 5");
+        }
+        conn.pragma_update(None, "user_version", 5)
+            .expect("version 5");
+        conn.execute(
+            "INSERT INTO accounts (snils, level, updated_at)
+             VALUES ('112-233-445 95', 'confirmed', '2026-12-05T00:00:00Z')",
+            [],
+        )
+        .expect("account");
+
+        migrate(&mut conn).expect("migration 6");
+
+        let version: i64 = conn
+            .query_row("SELECT version FROM trust_version", [], |row| row.get(0))
+            .expect("version row");
+        assert_eq!(version, 0);
+        for table in [
+            "trust_certificates",
+            "trust_crls",
+            "signature_challenges",
+            "account_profiles",
+        ] {
+            let rows: i64 = conn
+                .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| {
+                    row.get(0)
+                })
+                .expect("new table");
+            assert_eq!(rows, 0, "{table}");
+        }
+        let accounts: i64 = conn
+            .query_row("SELECT COUNT(*) FROM accounts", [], |row| row.get(0))
+            .expect("accounts");
+        assert_eq!(accounts, 1);
+    }
 }
