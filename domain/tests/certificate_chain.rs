@@ -171,6 +171,81 @@ fn intermediate_without_anchor_untrusted() {
 }
 
 #[test]
+fn leaf_issued_by_anchor_accepted() {
+    let ca = ca("direct", CaKey::P256);
+    let leaf = ca.issue_from_root(&LeafSpec::person(31, now()));
+
+    assert_eq!(check(&leaf.der, &directory(&ca)), Ok(()));
+}
+
+#[test]
+fn leaf_revoked_by_anchor_crl() {
+    let ca = ca("direct-revoked", CaKey::P256);
+    let leaf = ca.issue_from_root(&LeafSpec::person(32, now()));
+    let crls = [ca.root_crl(&[32], now() - days(1), Some(now() + days(9)))];
+
+    let err = check(&leaf.der, &directory_with_crls(&ca, &crls)).unwrap_err();
+
+    assert_eq!(
+        err,
+        CertificateError::Revoked {
+            depth: 0,
+            revoked_at: now() - days(1)
+        }
+    );
+}
+
+#[test]
+fn path_length_constraint_enforced() {
+    // The intermediate carries pathLenConstraint 0, so the CA it certified
+    // may not issue leaves on a path to the root.
+    let ca = ca("parent", CaKey::P256);
+    let sub = ca.subordinate("child", CaKey::P256, now() - days(30), now() + days(900));
+    let leaf = sub.issue(&LeafSpec::person(33, now()));
+    let (this_update, next_update) = (now() - days(1), Some(now() + days(9)));
+    let trust = TrustDirectory::from_der(
+        &[ca.root_der().to_vec()],
+        &[
+            ca.intermediate_der().to_vec(),
+            sub.intermediate_der().to_vec(),
+        ],
+        &[
+            ca.root_crl(&[], this_update, next_update),
+            ca.intermediate_crl(&[], this_update, next_update),
+            sub.intermediate_crl(&[], this_update, next_update),
+        ],
+    )
+    .unwrap();
+
+    let err = check(&leaf.der, &trust).unwrap_err();
+
+    assert_eq!(err, CertificateError::UntrustedIssuer);
+}
+
+#[test]
+fn anchor_path_length_constraint_enforced() {
+    // The parent's intermediate, with pathLenConstraint 0, is the anchor
+    // here. Its constraint still forbids the CA it certified.
+    let ca = ca("parent-anchor", CaKey::P256);
+    let sub = ca.subordinate("leafy", CaKey::P256, now() - days(30), now() + days(900));
+    let leaf = sub.issue(&LeafSpec::person(34, now()));
+    let (this_update, next_update) = (now() - days(1), Some(now() + days(9)));
+    let trust = TrustDirectory::from_der(
+        &[sub.root_der().to_vec()],
+        &[sub.intermediate_der().to_vec()],
+        &[
+            sub.root_crl(&[], this_update, next_update),
+            sub.intermediate_crl(&[], this_update, next_update),
+        ],
+    )
+    .unwrap();
+
+    let err = check(&leaf.der, &trust).unwrap_err();
+
+    assert_eq!(err, CertificateError::UntrustedIssuer);
+}
+
+#[test]
 fn tampered_signature_rejected() {
     let ca = ca("tampered", CaKey::P256);
     let leaf = ca.issue(&LeafSpec::person(19, now()));
@@ -219,6 +294,12 @@ fn unverifiable_algorithm_reported() {
 
     let err = check(&both_changed, &directory(&ca)).unwrap_err();
 
+    assert_eq!(
+        err,
+        CertificateError::UnsupportedSignatureAlgorithm {
+            algorithm: "GOST R 34.10-2012".to_owned()
+        }
+    );
     assert_eq!(err.code(), "certificate.unsupported_signature_algorithm");
     let mismatched = check(&body_changed, &directory(&ca)).unwrap_err();
     assert_eq!(mismatched, CertificateError::BadChainSignature { depth: 0 });

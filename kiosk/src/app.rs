@@ -14,6 +14,7 @@ use crate::controllers::{self, Context};
 use crate::fields::FieldCheck;
 use crate::issue::TicketIssuer;
 use crate::service::ServiceMode;
+use crate::token::SignatureTokens;
 
 /// What the kiosk is connected to.
 pub struct Services {
@@ -45,8 +46,19 @@ pub fn init_with_contacts(
     services: Services,
     contacts: Option<Rc<dyn ContactConfirmer>>,
 ) -> Result<Kiosk, slint::PlatformError> {
+    init_with_steps(services, contacts, None)
+}
+
+/// Creates the window as [`init_with_contacts`] does; with `tokens`, the
+/// choice of service offers confirming the identity with a signature
+/// token.
+pub fn init_with_steps(
+    services: Services,
+    contacts: Option<Rc<dyn ContactConfirmer>>,
+    tokens: Option<Rc<dyn SignatureTokens>>,
+) -> Result<Kiosk, slint::PlatformError> {
     let window = KioskWindow::new()?;
-    let context = controllers::setup(&window, services, contacts);
+    let context = controllers::setup(&window, services, contacts, tokens);
     Ok(Kiosk {
         window,
         _context: context,

@@ -29,6 +29,17 @@
 //! # with `--contacts-config`; a registration then needs the server online.
 //! [contacts]
 //! confirm = true
+//!
+//! # Optional: without it the kiosk offers no identity confirmation with a
+//! # signature token (КЭП).
+//! [token]
+//! # The token vendor's PKCS#11 module: librtpkcs11ecp.so (Rutoken),
+//! # libjcPKCS11-2.so (JaCarta) or OpenSC's opensc-pkcs11.so.
+//! module = "/usr/lib/librtpkcs11ecp.so"
+//! # Optional: the contact reader's PC/SC name, or a part of it. A token is
+//! # then noticed by its ATR in that reader; without it, by the module's
+//! # slot list, polled twice a second.
+//! reader = "Aktiv Rutoken ECP"
 //! ```
 //!
 //! Enrollment with the sync server (`kiosk provision`) and its stored
@@ -64,6 +75,18 @@ pub struct Config {
     pub contactless_reader: Option<String>,
     /// Whether a registration confirms the phone and e-mail by codes.
     pub confirm_contacts: bool,
+    /// The signature token step; `None` offers none.
+    pub token: Option<TokenConfig>,
+}
+
+/// The `[token]` section: where signature tokens are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenConfig {
+    /// The PKCS#11 module's absolute path.
+    pub module: PathBuf,
+    /// The contact reader's PC/SC name or a part of it; `None` notices a
+    /// token through the module's slot list instead of its ATR.
+    pub reader: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +104,16 @@ struct RawConfig {
     reader: Option<RawReader>,
     #[serde(default)]
     contacts: Option<RawContacts>,
+    #[serde(default)]
+    token: Option<RawToken>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawToken {
+    module: PathBuf,
+    #[serde(default)]
+    reader: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -216,6 +249,11 @@ impl Config {
             None => None,
         };
 
+        let token = match raw.token {
+            Some(token) => Some(token_config(token, &value_error)?),
+            None => None,
+        };
+
         Ok(Config {
             data_dir,
             center_name,
@@ -225,8 +263,39 @@ impl Config {
             printer_profile,
             contactless_reader,
             confirm_contacts: raw.contacts.is_some_and(|contacts| contacts.confirm),
+            token,
         })
     }
+}
+
+fn token_config(
+    raw: RawToken,
+    value_error: &dyn Fn(&'static str, &str, String) -> ConfigError,
+) -> Result<TokenConfig, ConfigError> {
+    if !raw.module.is_absolute() {
+        return Err(value_error(
+            "token.module",
+            &raw.module.display().to_string(),
+            "it must be the PKCS#11 module's absolute path, such as /usr/lib/librtpkcs11ecp.so"
+                .to_owned(),
+        ));
+    }
+    let reader = match raw.reader {
+        Some(name) if name.trim().is_empty() => {
+            return Err(value_error(
+                "token.reader",
+                &name,
+                "a reader name or a part of it is needed; remove the key to find tokens through the module's slots"
+                    .to_owned(),
+            ))
+        }
+        Some(name) => Some(name.trim().to_owned()),
+        None => None,
+    };
+    Ok(TokenConfig {
+        module: raw.module,
+        reader,
+    })
 }
 
 #[cfg(test)]
@@ -273,6 +342,42 @@ contactless = "Virtual PCD"
         assert_eq!(config.contactless_reader, None);
         assert_eq!(config.time_zone.iana_name(), Some("Europe/Moscow"));
         assert!(!config.confirm_contacts);
+        assert_eq!(config.token, None);
+    }
+
+    #[test]
+    fn token_section_is_read() {
+        let config = parse(&format!(
+            "{FULL}\n[token]\nmodule = \"/usr/lib/librtpkcs11ecp.so\"\nreader = \" Aktiv Rutoken \"\n"
+        ))
+        .unwrap();
+
+        let token = config.token.unwrap();
+        assert_eq!(token.module, PathBuf::from("/usr/lib/librtpkcs11ecp.so"));
+        assert_eq!(token.reader.as_deref(), Some("Aktiv Rutoken"));
+    }
+
+    #[test]
+    fn token_without_reader_uses_slots() {
+        let config = parse(&format!(
+            "{FULL}\n[token]\nmodule = \"/usr/lib/opensc-pkcs11.so\"\n"
+        ))
+        .unwrap();
+
+        assert_eq!(config.token.unwrap().reader, None);
+    }
+
+    #[test]
+    fn relative_token_module_is_refused() {
+        let err = parse(&format!(
+            "{FULL}\n[token]\nmodule = \"librtpkcs11ecp.so\"\n"
+        ))
+        .unwrap_err();
+
+        assert_eq!(
+            err.to_string(),
+            "/etc/okno/kiosk.toml: `token.module` is \"librtpkcs11ecp.so\", but it must be the PKCS#11 module's absolute path, such as /usr/lib/librtpkcs11ecp.so"
+        );
     }
 
     #[test]

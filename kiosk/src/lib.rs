@@ -14,6 +14,9 @@
 //! - [`contacts`] is the seam that sends and checks the one-time codes
 //!   confirming a registration's phone and e-mail; [`station_contacts`]
 //!   implements it over the signed sync client, off the UI thread.
+//! - [`token`] is the seam that reads signature tokens (КЭП) and sends
+//!   the signed challenge to the server; [`station_token`] implements it
+//!   over a PKCS#11 module and the signed sync client, off the UI thread.
 //! - [`config`] reads `/etc/okno/kiosk.toml`; [`wiring`] builds a kiosk
 //!   with its real parts from it ([`wiring::StationKiosk::open`]).
 //! - [`qr`] renders a ticket's QR text as an image.
@@ -39,8 +42,10 @@ pub mod service_pin;
 mod session;
 pub mod station_contacts;
 pub mod station_issuer;
+pub mod station_token;
+pub mod token;
 pub mod wiring;
 
-pub use app::{init, init_with_contacts, Kiosk, Services};
+pub use app::{init, init_with_contacts, init_with_steps, Kiosk, Services};
 pub use controllers::{ANSWER_SECONDS, IDLE_AFTER, TICKET_SHOWN_SECONDS};
 pub use wiring::{Options, StationKiosk};

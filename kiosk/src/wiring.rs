@@ -25,6 +25,8 @@ use crate::fields::DomainRules;
 use crate::service::StationService;
 use crate::station_contacts::StationContacts;
 use crate::station_issuer::{StationIssuer, TicketSigner};
+use crate::station_token::StationTokens;
+use crate::token::SignatureTokens;
 
 /// Choices a caller may make beyond the configuration file.
 pub struct Options {
@@ -64,6 +66,8 @@ pub enum OpenError {
     Sync(#[from] station::sync::StartError),
     #[error("{0}")]
     Contacts(#[from] crate::station_contacts::StartError),
+    #[error("{0}")]
+    Tokens(#[from] crate::station_token::StartError),
     #[error("the kiosk window did not open: {0}")]
     Window(#[from] slint::PlatformError),
 }
@@ -144,13 +148,23 @@ impl StationKiosk {
         } else {
             None
         };
-        let kiosk = crate::init_with_contacts(services, contacts)?;
+        let tokens: Option<Rc<dyn SignatureTokens>> = match &config.token {
+            Some(token) => Some(Rc::new(StationTokens::new(
+                token.clone(),
+                &credentials,
+                Arc::clone(&store),
+                Arc::clone(&options.clock),
+            )?)),
+            None => None,
+        };
+        let kiosk = crate::init_with_steps(services, contacts, tokens)?;
         tracing::info!(
             device_id = %credentials.device_id,
             store = %path.display(),
             printer = %config.printer_uri,
             reader = config.contactless_reader.as_deref().unwrap_or("none"),
             confirm_contacts = config.confirm_contacts,
+            token_module = config.token.as_ref().map(|token| token.module.display().to_string()).unwrap_or_else(|| "none".to_owned()),
             "kiosk opened with its station parts"
         );
         Ok(StationKiosk {

@@ -8,10 +8,16 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::PathBuf;
 
-use common::{start, Harness};
+use common::{start, start_with_tokens, Harness, ScriptedTokens};
+use domain::account::AccountLevel;
+use domain::qualified_certificate::CertificateError;
+use domain::sync::{SignatureChallenge, SignatureConfirmed};
+use hardware::token::{TokenError, TriesLeft};
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementRoot};
 use kiosk::chip::ChipOutcome;
+use kiosk::token::{CertificateChoice, ServerRefusal, TokenEvent};
 use slint::ComponentHandle;
+use uuid::Uuid;
 
 /// The smallest touch target a visitor's finger hits reliably.
 const MIN_TOUCH: f32 = 64.0;
@@ -145,6 +151,124 @@ fn start_plain_ticket(kiosk: &Harness, lang: &str) {
     capture(kiosk, lang, "14-categories");
     kiosk.advance(std::time::Duration::from_secs(60));
     capture(kiosk, lang, "15-idle");
+}
+
+fn certificate(holder: &str) -> CertificateChoice {
+    CertificateChoice {
+        holder: holder.to_owned(),
+        issuer: "УЦ ФНС России".to_owned(),
+        valid_until: "2027-11-30T09:00:00Z".parse().expect("timestamp"),
+        check: Ok(()),
+    }
+}
+
+fn challenge() -> SignatureChallenge {
+    SignatureChallenge {
+        challenge_id: Uuid::now_v7(),
+        attempt_id: Uuid::now_v7(),
+        nonce: "00".repeat(32),
+        expires_at: "2026-12-04T09:05:00Z".parse().expect("timestamp"),
+    }
+}
+
+/// Types `digits` on the token step's keypad, whose keys are labelled with
+/// their digit.
+fn type_pin(kiosk: &Harness, digits: &str) {
+    for digit in digits.chars() {
+        let key = ElementHandle::find_by_accessible_label(kiosk.window(), &digit.to_string())
+            .next()
+            .unwrap_or_else(|| panic!("no key {digit} on the keypad"));
+        kiosk.tap_element(&key);
+    }
+}
+
+/// Renders the signature token step's screens with a scripted token.
+fn render_token_screens(lang: &str) {
+    let tokens = std::rc::Rc::new(ScriptedTokens::default());
+    let kiosk = start_with_tokens(Some(tokens.clone()));
+    if lang == "en" {
+        kiosk.tap("TopBar::english");
+    }
+    kiosk.tap("AttractPage::start");
+    capture(&kiosk, lang, "20-choose-with-token");
+    kiosk.tap("ChoosePage::use-token");
+    capture(&kiosk, lang, "21-token-insert");
+    tokens.report(
+        &kiosk,
+        TokenEvent::Inserted(vec![
+            certificate("Иванова Мария Петровна"),
+            certificate("Иванова Мария Петровна"),
+        ]),
+    );
+    capture(&kiosk, lang, "22-token-certificates");
+    let first = ElementHandle::find_by_element_type_name(kiosk.window(), "BigButton")
+        .find(|button| {
+            button
+                .accessible_label()
+                .is_some_and(|label| label.contains("УЦ ФНС России"))
+        })
+        .expect("a certificate button");
+    kiosk.tap_element(&first);
+    tokens.report(&kiosk, TokenEvent::Challenge(challenge()));
+    type_pin(&kiosk, "1234");
+    capture(&kiosk, lang, "23-token-pin");
+    kiosk.tap("TokenPage::submit");
+    capture(&kiosk, lang, "24-token-signing");
+    tokens.report(
+        &kiosk,
+        TokenEvent::SignFailed(TokenError::WrongPin {
+            tries_left: TriesLeft::One,
+        }),
+    );
+    capture(&kiosk, lang, "25-token-wrong-pin");
+    type_pin(&kiosk, "1234");
+    kiosk.tap("TokenPage::submit");
+    tokens.report(&kiosk, TokenEvent::SignFailed(TokenError::PinLocked));
+    capture(&kiosk, lang, "26-token-locked");
+    tokens.report(&kiosk, TokenEvent::Removed);
+    let mut expired = certificate("Иванова Мария Петровна");
+    expired.check = Err(CertificateError::Expired {
+        not_after: "2026-11-01T00:00:00Z".parse().expect("timestamp"),
+    });
+    tokens.report(&kiosk, TokenEvent::Inserted(vec![expired]));
+    capture(&kiosk, lang, "27-token-refused");
+    tokens.report(&kiosk, TokenEvent::Removed);
+    tokens.report(
+        &kiosk,
+        TokenEvent::Inserted(vec![certificate("Иванова Мария Петровна")]),
+    );
+    tokens.report(&kiosk, TokenEvent::Refused(ServerRefusal::Offline));
+    capture(&kiosk, lang, "28-token-offline");
+    tokens.report(&kiosk, TokenEvent::Removed);
+    tokens.report(
+        &kiosk,
+        TokenEvent::Inserted(vec![certificate("Иванова Мария Петровна")]),
+    );
+    tokens.report(&kiosk, TokenEvent::Challenge(challenge()));
+    type_pin(&kiosk, "1234");
+    kiosk.tap("TokenPage::submit");
+    tokens.report(
+        &kiosk,
+        TokenEvent::Confirmed(SignatureConfirmed {
+            attempt_id: Uuid::now_v7(),
+            account_level: AccountLevel::Confirmed,
+            surname: "Иванова".to_owned(),
+            given_name: "Мария".to_owned(),
+            patronymic: Some("Петровна".to_owned()),
+            confirmed_at: "2026-12-04T09:01:00Z".parse().expect("timestamp"),
+        }),
+    );
+    capture(&kiosk, lang, "29-token-confirmed");
+}
+
+#[test]
+fn token_screens_in_russian() {
+    render_token_screens("ru");
+}
+
+#[test]
+fn token_screens_in_english() {
+    render_token_screens("en");
 }
 
 #[test]

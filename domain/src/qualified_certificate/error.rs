@@ -76,7 +76,8 @@ pub enum CertificateError {
     /// issuer's certificate, and so on.
     BadChainSignature { depth: usize },
     /// A signature in the chain, a CRL or a proof of possession uses an
-    /// algorithm this build cannot verify, by its dotted OID or scheme name.
+    /// algorithm this build cannot verify: a dotted signature algorithm
+    /// OID, `ECDSA <curve OID>`, or `GOST R 34.10-2012`.
     UnsupportedSignatureAlgorithm { algorithm: String },
     /// A certification center's certificate on the path is not valid at the
     /// time of the check.

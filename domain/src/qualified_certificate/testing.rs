@@ -209,12 +209,14 @@ pub struct TestCa {
     intermediate: Authority,
 }
 
+#[derive(Clone)]
 struct Authority {
     name: Name,
     key: CaSigningKey,
     der: Vec<u8>,
 }
 
+#[derive(Clone)]
 enum CaSigningKey {
     P256(p256::ecdsa::SigningKey),
     P384(p384::ecdsa::SigningKey),
@@ -347,6 +349,45 @@ impl TestCa {
         }
     }
 
+    /// Makes a certification center below this one: its root is this
+    /// center's intermediate, and its intermediate «Okno Test Sub CA
+    /// <label>» is issued by that intermediate with serial number
+    /// [`INTERMEDIATE_SERIAL`] and no pathLenConstraint.
+    ///
+    /// This center's intermediate allows no CA below it
+    /// (pathLenConstraint 0), so a leaf of the subordinate has no valid
+    /// path to this center's root.
+    pub fn subordinate(
+        &self,
+        label: &str,
+        key: CaKey,
+        not_before: Timestamp,
+        not_after: Timestamp,
+    ) -> TestCa {
+        let name = name(&format!(
+            "CN=Okno Test Sub CA {label},O=Okno test certification center,C=RU"
+        ));
+        let sub_key = CaSigningKey::generate(key);
+        let der = self.intermediate.key.issue(
+            Profile::SubCA {
+                issuer: self.intermediate.name.clone(),
+                path_len_constraint: None,
+            },
+            INTERMEDIATE_SERIAL,
+            validity(not_before, not_after),
+            name.clone(),
+            sub_key.public_key_info(),
+        );
+        TestCa {
+            root: self.intermediate.clone(),
+            intermediate: Authority {
+                name,
+                key: sub_key,
+                der,
+            },
+        }
+    }
+
     /// Returns the root certificate, a trust anchor.
     pub fn root_der(&self) -> &[u8] {
         &self.root.der
@@ -372,18 +413,15 @@ impl TestCa {
         spec: &LeafSpec,
         public_key: SubjectPublicKeyInfoOwned,
     ) -> Vec<u8> {
-        let profile = Profile::Leaf {
-            issuer: self.intermediate.name.clone(),
-            enable_key_agreement: false,
-            enable_key_encipherment: false,
-        };
-        self.intermediate.key.issue(
-            profile,
-            spec.serial,
-            validity(spec.not_before, spec.not_after),
-            subject(&spec.subject),
-            public_key,
-        )
+        issue_leaf(&self.intermediate, spec, public_key)
+    }
+
+    /// Issues a leaf directly under the root, with no intermediate between
+    /// them, with a fresh key of `spec.key`.
+    pub fn issue_from_root(&self, spec: &LeafSpec) -> TestLeaf {
+        let key = LeafPrivateKey::generate(spec.key);
+        let der = issue_leaf(&self.root, spec, key.public_key_info());
+        TestLeaf { der, key }
     }
 
     /// Issues the intermediate's CRL, listing the leaves with the serial numbers
@@ -445,6 +483,25 @@ impl TestCa {
             crls: parts.crls.iter().map(encode).collect(),
         }
     }
+}
+
+fn issue_leaf(
+    authority: &Authority,
+    spec: &LeafSpec,
+    public_key: SubjectPublicKeyInfoOwned,
+) -> Vec<u8> {
+    let profile = Profile::Leaf {
+        issuer: authority.name.clone(),
+        enable_key_agreement: false,
+        enable_key_encipherment: false,
+    };
+    authority.key.issue(
+        profile,
+        spec.serial,
+        validity(spec.not_before, spec.not_after),
+        subject(&spec.subject),
+        public_key,
+    )
 }
 
 fn crl(

@@ -169,23 +169,25 @@ pub(crate) fn verify_ecdsa(
             .map_err(|_| VerifyFailure::Invalid)
     } else {
         Err(VerifyFailure::Unsupported {
-            algorithm: format!("ECDSA on curve {curve}"),
+            algorithm: format!("ECDSA {curve}"),
         })
     }
 }
 
 /// Verifies a GOST R 34.10-2012 signature (`s || r`) over `data`.
 ///
-/// A key that [`GostPublicKey::from_spki_der`] does not accept is reported
-/// as unsupported, because that is all this build can tell about it.
+/// A key that [`GostPublicKey::from_spki_der`] does not accept, such as
+/// one on an unknown parameter set, is reported as unsupported. Its
+/// error is not passed on, because the algorithm name ends up in the
+/// visitor's message.
 pub(crate) fn verify_gost(
     key: &SubjectPublicKeyInfoOwned,
     data: &[u8],
     signature: &[u8],
 ) -> Result<(), VerifyFailure> {
     let der = key.to_der().map_err(|_| VerifyFailure::Invalid)?;
-    let key = GostPublicKey::from_spki_der(&der).map_err(|err| VerifyFailure::Unsupported {
-        algorithm: format!("GOST R 34.10-2012 ({err})"),
+    let key = GostPublicKey::from_spki_der(&der).map_err(|_| VerifyFailure::Unsupported {
+        algorithm: "GOST R 34.10-2012".to_owned(),
     })?;
     key.verify(data, signature)
         .map_err(|_| VerifyFailure::Invalid)

@@ -8,6 +8,7 @@
 //! - [`sign`]: logging in with the PIN and signing a challenge with the
 //!   private key that matches a certificate.
 //! - [`error`]: what can go wrong, with the Russian message a visitor reads.
+//! - `test_rig` (feature `test-rig`): SoftHSM2 tokens for tests.
 //!
 //! Noticing that a token was inserted is the PC/SC monitor's job
 //! ([`crate::card::pcsc`]). Parsing a certificate, its chain to an
@@ -18,6 +19,8 @@ pub mod error;
 pub mod module;
 pub mod pin;
 pub mod sign;
+#[cfg(feature = "test-rig")]
+pub mod test_rig;
 
 pub use domain::qualified_certificate::{parse_certificate, ParsedCertificate};
 pub use error::TokenError;

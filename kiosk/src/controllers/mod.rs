@@ -11,6 +11,7 @@ use ui::{KioskWindow, Page, SessionAdapter};
 use crate::app::Services;
 use crate::contacts::{ContactConfirmer, ContactInbox};
 use crate::session::Session;
+use crate::token::{SignatureTokens, TokenInbox};
 
 mod attract;
 mod categories;
@@ -24,6 +25,7 @@ mod review;
 mod service;
 mod session;
 mod ticket;
+mod token;
 
 pub use idle::{ANSWER_SECONDS, IDLE_AFTER};
 pub use ticket::TICKET_SHOWN_SECONDS;
@@ -45,6 +47,12 @@ pub(crate) struct Context {
     pub contact_inbox: ContactInbox,
     /// Counts the code's life and the resend wait down on the code step.
     pub confirm_timer: slint::Timer,
+    /// Reads signature tokens; `None` hides the token step.
+    pub tokens: Option<Rc<dyn SignatureTokens>>,
+    /// What the token and the server reported, waiting for the UI thread.
+    pub token_inbox: TokenInbox,
+    /// The token step of the current visitor, if one is open.
+    pub token: RefCell<Option<token::TokenStep>>,
 }
 
 /// Wires every controller to `window`; the returned context must live as
@@ -53,6 +61,7 @@ pub(crate) fn setup(
     window: &KioskWindow,
     services: Services,
     contacts: Option<Rc<dyn ContactConfirmer>>,
+    tokens: Option<Rc<dyn SignatureTokens>>,
 ) -> Rc<Context> {
     let context = Rc::new(Context {
         window: window.as_weak(),
@@ -65,6 +74,9 @@ pub(crate) fn setup(
         contacts,
         contact_inbox: ContactInbox::default(),
         confirm_timer: slint::Timer::default(),
+        tokens,
+        token_inbox: TokenInbox::default(),
+        token: RefCell::new(None),
     });
 
     session::setup(window, &context);
@@ -79,6 +91,7 @@ pub(crate) fn setup(
     ticket::setup(window, &context);
     idle::setup(window, &context);
     service::setup(window, &context);
+    token::setup(window, &context);
     context
 }
 
@@ -107,6 +120,7 @@ pub(crate) fn end_session(window: &KioskWindow, context: &Rc<Context>) {
     ticket::wipe(window);
     session::wipe(window);
     service::wipe(window, context);
+    token::wipe(window, context);
     show_page(window, context, Page::Attract);
     tracing::info!("session ended and wiped");
 }

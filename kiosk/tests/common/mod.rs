@@ -10,14 +10,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use domain::clock::ManualClock;
+use domain::sync::SignatureChallenge;
+use hardware::token::Pin;
 use i_slint_backend_testing::{ElementHandle, TestingBackend, TestingBackendOptions};
 use jiff::tz::Offset;
 use kiosk::chip::{ChipKeys, ChipOutcome, ChipReader, ChipReply};
 use kiosk::fields::{DomainRules, MOSCOW_OFFSET_HOURS};
 use kiosk::issue::MemoryIssuer;
+use kiosk::token::{SignatureTokens, TokenEvent, TokenReply};
 use kiosk::{Kiosk, Services};
 use slint::platform::PointerEventButton;
 use slint::ComponentHandle;
+use uuid::Uuid;
 
 /// The fixed "now" of every test: 4 December 2026, noon in Moscow.
 pub const NOW: &str = "2026-12-04T09:00:00Z";
@@ -39,6 +43,70 @@ impl ChipReader for ScriptedChip {
     }
 }
 
+/// What the step asked of the token layer, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    Watch,
+    Stop,
+    Challenge(usize),
+    Confirm(usize),
+}
+
+/// A scripted token layer for the signature token step: it records the
+/// step's calls and lets the test report token and server results through
+/// the reply the step gave. A locked PIN and a token pulled out mid-flow
+/// cannot be made with SoftHSM2, so the screens are tested with this.
+#[derive(Default)]
+pub struct ScriptedTokens {
+    pub calls: RefCell<Vec<Call>>,
+    pub reply: RefCell<Option<(Uuid, TokenReply)>>,
+    /// The `Debug` form of each PIN handed over, which must hide it.
+    pub pins_shown: RefCell<Vec<String>>,
+}
+
+impl SignatureTokens for ScriptedTokens {
+    fn watch(&self, attempt: Uuid, reply: TokenReply) {
+        self.calls.borrow_mut().push(Call::Watch);
+        *self.reply.borrow_mut() = Some((attempt, reply));
+    }
+
+    fn stop(&self, _attempt: Uuid) {
+        self.calls.borrow_mut().push(Call::Stop);
+    }
+
+    fn challenge(&self, _attempt: Uuid, index: usize, _reply: TokenReply) {
+        self.calls.borrow_mut().push(Call::Challenge(index));
+    }
+
+    fn confirm(
+        &self,
+        _attempt: Uuid,
+        index: usize,
+        _challenge: SignatureChallenge,
+        pin: Pin,
+        _reply: TokenReply,
+    ) {
+        self.calls.borrow_mut().push(Call::Confirm(index));
+        self.pins_shown.borrow_mut().push(format!("{pin:?}"));
+    }
+}
+
+impl ScriptedTokens {
+    pub fn report(&self, harness: &Harness, event: TokenEvent) {
+        let (attempt, reply) = self
+            .reply
+            .borrow()
+            .clone()
+            .expect("the step started watching");
+        reply.send(attempt, event);
+        harness.settle();
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.calls.borrow().clone()
+    }
+}
+
 pub struct Harness {
     pub kiosk: Kiosk,
     pub issuer: Rc<MemoryIssuer>,
@@ -48,6 +116,12 @@ pub struct Harness {
 /// Starts a kiosk on this test thread's own testing backend, with mock time
 /// and the software renderer so snapshots work.
 pub fn start() -> Harness {
+    start_with_tokens(None)
+}
+
+/// Starts a kiosk as [`start`] does, offering the signature token step
+/// when `tokens` is given.
+pub fn start_with_tokens(tokens: Option<Rc<dyn SignatureTokens>>) -> Harness {
     slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
         mock_time: true,
         threading: false,
@@ -68,7 +142,7 @@ pub fn start() -> Harness {
         issuer: issuer.clone(),
         service: None,
     };
-    let kiosk = kiosk::init(services).expect("the kiosk window opens");
+    let kiosk = kiosk::init_with_steps(services, None, tokens).expect("the kiosk window opens");
     kiosk
         .window()
         .window()

@@ -6,6 +6,7 @@
 
 pub mod backoff;
 pub mod contacts;
+pub mod signature;
 pub mod signing;
 
 use std::sync::{Arc, Mutex, PoisonError};

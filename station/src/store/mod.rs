@@ -3,7 +3,8 @@
 //!
 //! It keeps the device's metadata, the outbox of events not yet
 //! acknowledged by the server, the kiosk's requests and tickets, ticket
-//! number leases, the pull cursor and the cached queue of the center. What
+//! number leases, the pull cursor, the cached queue of the center and the
+//! kiosk's copy of the trust directory for signature tokens. What
 //! goes over the network is left to [`crate::sync`]; this module never
 //! talks to the server.
 //!
@@ -16,6 +17,7 @@ mod error;
 mod issue;
 mod outbox;
 mod schema;
+mod trust;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -30,6 +32,7 @@ pub use error::StoreError;
 pub use issue::{IssuedTicket, NewRequest, SubmittedRequest};
 pub use outbox::{AckSummary, OutboxCounts, OutboxEntry, OutboxStatus, PendingEvent};
 pub use schema::SCHEMA_VERSION;
+pub use trust::{TrustCopy, TrustPageError};
 
 /// How long a statement waits for a lock held by another connection to the
 /// same file (a second process, such as a technician's tool).

@@ -10,7 +10,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// Each entry upgrades the schema by one version; append, never edit.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // Version 1: the first schema.
     "
     CREATE TABLE device (
@@ -124,6 +124,26 @@ const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE cache_tickets ADD COLUMN postponed_remaining INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE cache_tickets ADD COLUMN recalls INTEGER NOT NULL DEFAULT 0;
+    ",
+    // Version 4: the kiosk's copy of the trust directory (accredited
+    // certification centers and their CRLs), so a signature token's
+    // certificate is checked while the server is unreachable. The copy is
+    // replaced whole; `trust_state` has no row until the first copy.
+    "
+    CREATE TABLE trust_state (
+        singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+        version    INTEGER NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    CREATE TABLE trust_certificates (
+        position INTEGER PRIMARY KEY,
+        anchor   INTEGER NOT NULL CHECK (anchor IN (0, 1)),
+        der      BLOB NOT NULL
+    );
+    CREATE TABLE trust_crls (
+        position INTEGER PRIMARY KEY,
+        der      BLOB NOT NULL
+    );
     ",
 ];
 

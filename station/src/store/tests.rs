@@ -679,3 +679,122 @@ fn device_metadata_roundtrip() {
     store.save_device(&device).expect("save");
     assert_eq!(store.device().expect("device"), Some(device));
 }
+
+fn trust_page(version: u64) -> domain::sync::TrustDirectoryPage {
+    use base64::Engine as _;
+    let encode = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    domain::sync::TrustDirectoryPage {
+        version,
+        changed: true,
+        certificates: vec![
+            domain::sync::TrustedCertificate {
+                anchor: true,
+                der: encode(&[0x30, 0x01, 0xAA]),
+            },
+            domain::sync::TrustedCertificate {
+                anchor: false,
+                der: encode(&[0x30, 0x01, 0xBB]),
+            },
+        ],
+        crls: vec![encode(&[0x30, 0x01, 0xCC])],
+    }
+}
+
+#[test]
+fn trust_absent_before_first_copy() {
+    let (_dir, store) = open_temp();
+
+    assert_eq!(store.trust().expect("read trust"), None);
+    assert_eq!(store.trust_version().expect("read version"), None);
+}
+
+#[test]
+fn trust_page_decodes_anchors_intermediates_crls() {
+    let copy = TrustCopy::from_page(&trust_page(7), at()).expect("decode page");
+
+    assert_eq!(copy.version, 7);
+    assert_eq!(copy.anchors, vec![vec![0x30, 0x01, 0xAA]]);
+    assert_eq!(copy.intermediates, vec![vec![0x30, 0x01, 0xBB]]);
+    assert_eq!(copy.crls, vec![vec![0x30, 0x01, 0xCC]]);
+}
+
+#[test]
+fn trust_page_with_bad_base64_names_entry() {
+    let mut page = trust_page(7);
+    page.crls.push("not base64!".to_owned());
+
+    let err = TrustCopy::from_page(&page, at()).expect_err("bad base64");
+
+    assert_eq!(
+        err,
+        TrustPageError::Base64 {
+            list: "crls",
+            index: 1
+        }
+    );
+}
+
+#[test]
+fn trust_page_unchanged_is_not_a_copy() {
+    let mut page = trust_page(7);
+    page.changed = false;
+
+    let err = TrustCopy::from_page(&page, at()).expect_err("unchanged page");
+
+    assert_eq!(err, TrustPageError::Unchanged { version: 7 });
+}
+
+#[test]
+fn trust_copy_survives_reopen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("station.sqlite");
+    let copy = TrustCopy::from_page(&trust_page(3), at()).expect("decode page");
+    let store = Store::open(&path).expect("open");
+    store.save_trust(&copy).expect("save trust");
+    store.close().expect("close");
+
+    let reopened = Store::open(&path).expect("reopen");
+
+    assert_eq!(reopened.trust().expect("read trust"), Some(copy));
+    assert_eq!(reopened.trust_version().expect("read version"), Some(3));
+}
+
+#[test]
+fn trust_copy_is_replaced_whole() {
+    let (_dir, store) = open_temp();
+    store
+        .save_trust(&TrustCopy::from_page(&trust_page(1), at()).expect("decode"))
+        .expect("save first");
+    let mut smaller = trust_page(2);
+    smaller.certificates.truncate(1);
+    smaller.crls.clear();
+    let second = TrustCopy::from_page(&smaller, at()).expect("decode");
+
+    store.save_trust(&second).expect("save second");
+
+    let stored = store.trust().expect("read trust").expect("a copy");
+    assert_eq!(stored.version, 2);
+    assert_eq!(stored.anchors.len(), 1);
+    assert!(stored.intermediates.is_empty());
+    assert!(stored.crls.is_empty());
+}
+
+#[test]
+fn migration_from_version_three_adds_trust_tables() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("station.sqlite");
+    let conn = rusqlite::Connection::open(&path).expect("raw open");
+    for migration in &super::schema::MIGRATIONS[..3] {
+        conn.execute_batch(migration).expect("old migration");
+    }
+    conn.execute_batch("PRAGMA user_version = 3")
+        .expect("set version");
+    drop(conn);
+
+    let store = Store::open(&path).expect("migrate");
+
+    assert_eq!(store.trust_version().expect("read version"), None);
+    let copy = TrustCopy::from_page(&trust_page(9), at()).expect("decode");
+    store.save_trust(&copy).expect("save after migration");
+    assert_eq!(store.trust_version().expect("read version"), Some(9));
+}

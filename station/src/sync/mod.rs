@@ -1,6 +1,6 @@
 //! The background sync service: a thread with its own tokio runtime that
-//! pushes the outbox, long-polls for changes and keeps ticket number
-//! leases topped up.
+//! pushes the outbox, long-polls for changes, keeps ticket number leases
+//! topped up and, on a kiosk, refreshes the trust directory copy.
 //!
 //! Push sends pending events in batches; `applied` and `duplicate` acks
 //! mark them acked, `rejected` marks them failed (kept, never dropped).
@@ -17,6 +17,7 @@ mod lease;
 mod pull;
 mod push;
 mod status;
+mod trust;
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -36,6 +37,11 @@ use crate::store::Store;
 
 /// The store's file name inside a station's data directory.
 pub const STORE_FILE: &str = "station.sqlite";
+
+/// How often a kiosk refreshes its trust directory copy by default. CRLs
+/// of certification centers are usually reissued daily, so an hour keeps
+/// the copy well within a CRL's life.
+pub const TRUST_REFRESH: Duration = Duration::from_secs(60 * 60);
 
 /// Maximum time an in-flight push may run after shutdown is requested.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -65,14 +71,17 @@ pub struct SyncConfig {
     pub time_zone: TimeZone,
     /// Whether pulled visitor data are cached (an operator console).
     pub keep_personal_data: bool,
+    /// How often the trust directory copy is refreshed; `None` keeps no
+    /// copy (an operator console checks no signature tokens).
+    pub trust_refresh: Option<Duration>,
 }
 
 impl SyncConfig {
     /// Defaults for a station of `role` in a center in `time_zone`.
     pub fn for_role(role: DeviceRole, time_zone: TimeZone) -> SyncConfig {
-        let (lease_categories, keep_personal_data) = match role {
-            DeviceRole::Kiosk => (ServiceCategory::ALL.to_vec(), false),
-            DeviceRole::Operator => (Vec::new(), true),
+        let (lease_categories, keep_personal_data, trust_refresh) = match role {
+            DeviceRole::Kiosk => (ServiceCategory::ALL.to_vec(), false, Some(TRUST_REFRESH)),
+            DeviceRole::Operator => (Vec::new(), true, None),
         };
         SyncConfig {
             batch_size: 100,
@@ -86,6 +95,7 @@ impl SyncConfig {
             lease_threshold: 10,
             time_zone,
             keep_personal_data,
+            trust_refresh,
         }
     }
 
@@ -278,6 +288,7 @@ fn run(
             push::run(&shared, &client, &config, shutdown.clone()),
             pull::run(&shared, &client, &config, shutdown.clone()),
             lease::run(&shared, &client, &config, shutdown.clone()),
+            trust::run(&shared, &client, &config, shutdown.clone()),
         );
     });
 }

@@ -42,4 +42,6 @@ pub enum SyncUpdate {
     CodeIssued { event_id: Uuid },
     /// The server rejected this event; it stays in the outbox as failed.
     EventRejected { event_id: Uuid, code: String },
+    /// A new trust directory version was stored.
+    TrustUpdated { version: u64 },
 }

@@ -125,6 +125,9 @@ fn find_issuer<'a>(
 /// `current`'s issuer, the key identifiers agree when both are present,
 /// it is a certification center whose pathLenConstraint allows `depth`
 /// intermediates below it, and it is not already on the path.
+///
+/// An anchor's own basicConstraints and keyUsage are applied as well, so
+/// an anchor whose pathLenConstraint forbids CAs below it keeps them out.
 fn may_issue(
     candidate: &ChainCertificate,
     current: &ChainCertificate,
