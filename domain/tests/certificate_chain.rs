@@ -273,13 +273,13 @@ fn tampered_subject_rejected() {
 
 #[test]
 fn unverifiable_algorithm_reported() {
-    let ca = ca("gost", CaKey::P256);
+    let ca = ca("sha224", CaKey::P256);
     let leaf = ca.issue(&LeafSpec::person(21, now()));
-    // ecdsa-with-SHA256 (1.2.840.10045.4.3.2) becomes the GOST R
-    // 34.10-2012 256-bit signature algorithm (1.2.643.7.1.1.3.2), in the
-    // body and the outer field alike. Both encode in 8 bytes.
+    // ecdsa-with-SHA256 (1.2.840.10045.4.3.2) becomes ecdsa-with-SHA224
+    // (1.2.840.10045.4.3.1), which has no verifier here, in the body and
+    // the outer field alike. Both encode in 8 bytes.
     let ecdsa_sha256 = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
-    let gost_256 = [0x06, 0x08, 0x2a, 0x85, 0x03, 0x07, 0x01, 0x01, 0x03, 0x02];
+    let ecdsa_sha224 = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x01];
     let body_changed = {
         let first = leaf
             .der
@@ -287,17 +287,17 @@ fn unverifiable_algorithm_reported() {
             .position(|window| window == ecdsa_sha256)
             .unwrap();
         let mut der = leaf.der.clone();
-        der[first..first + gost_256.len()].copy_from_slice(&gost_256);
+        der[first..first + ecdsa_sha224.len()].copy_from_slice(&ecdsa_sha224);
         der
     };
-    let both_changed = replace_once(&body_changed, &ecdsa_sha256, &gost_256);
+    let both_changed = replace_once(&body_changed, &ecdsa_sha256, &ecdsa_sha224);
 
     let err = check(&both_changed, &directory(&ca)).unwrap_err();
 
     assert_eq!(
         err,
         CertificateError::UnsupportedSignatureAlgorithm {
-            algorithm: "GOST R 34.10-2012".to_owned()
+            algorithm: "1.2.840.10045.4.3.1".to_owned()
         }
     );
     assert_eq!(err.code(), "certificate.unsupported_signature_algorithm");

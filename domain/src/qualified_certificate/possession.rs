@@ -9,10 +9,11 @@
 
 use super::error::CertificateError;
 use super::verify::{
-    verify_ecdsa, verify_gost, verify_rsa_pkcs1, EcdsaLayout, Hash, VerifyFailure,
+    verify_ecdsa, verify_gost, verify_rsa_pkcs1, EcdsaLayout, GostAlgorithm, Hash, VerifyFailure,
 };
 use super::x509::ParsedCertificate;
 use super::KeyAlgorithm;
+use crate::gost::GostKeySize;
 use crate::sync::SignatureScheme;
 
 /// Verifies that `signature` over `message` was made with the private key
@@ -37,14 +38,23 @@ pub fn verify_possession(
         (SignatureScheme::EcdsaSha256, KeyAlgorithm::Ec { .. }) => {
             verify_ecdsa(key, Hash::Sha256, EcdsaLayout::Fixed, message, signature)
         }
-        (SignatureScheme::Gost2012_256, KeyAlgorithm::Gost2012_256)
-        | (SignatureScheme::Gost2012_512, KeyAlgorithm::Gost2012_512) => {
-            verify_gost(key, message, signature)
-        }
+        (SignatureScheme::Gost2012_256, KeyAlgorithm::Gost2012_256) => verify_gost(
+            key,
+            GostAlgorithm::Scheme(GostKeySize::Bits256),
+            message,
+            signature,
+        ),
+        (SignatureScheme::Gost2012_512, KeyAlgorithm::Gost2012_512) => verify_gost(
+            key,
+            GostAlgorithm::Scheme(GostKeySize::Bits512),
+            message,
+            signature,
+        ),
         _ => return Err(CertificateError::SchemeMismatch { scheme }),
     };
     verified.map_err(|failure| match failure {
         VerifyFailure::Invalid => CertificateError::BadSignature,
+        VerifyFailure::SchemeMismatch => CertificateError::SchemeMismatch { scheme },
         VerifyFailure::Unsupported { algorithm } => {
             CertificateError::UnsupportedSignatureAlgorithm { algorithm }
         }

@@ -14,7 +14,7 @@ use signature::Verifier;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
 use super::x509::{key_oid, named_curve};
-use crate::gost::GostPublicKey;
+use crate::gost::{GostKeySize, GostPublicKey};
 
 /// Signature algorithms of certificates and CRLs (RFC 4055, RFC 5758,
 /// RFC 9215).
@@ -49,6 +49,9 @@ pub(crate) enum VerifyFailure {
     /// No verifier for this algorithm or key is built in, named by a
     /// dotted OID or a short description.
     Unsupported { algorithm: String },
+    /// A proof-of-possession scheme names another GOST key size than the
+    /// certificate's key has.
+    SchemeMismatch,
 }
 
 /// The hash of an RSA or ECDSA signature.
@@ -100,7 +103,7 @@ pub(crate) fn verify_signed_data(
     } else if oid == signature_oid::ECDSA_WITH_SHA512 {
         verify_ecdsa(key, Hash::Sha512, EcdsaLayout::Der, data, signature)
     } else if oid == signature_oid::GOST_2012_256 || oid == signature_oid::GOST_2012_512 {
-        verify_gost(key, data, signature)
+        verify_gost(key, GostAlgorithm::X509(&oid), data, signature)
     } else {
         Err(VerifyFailure::Unsupported {
             algorithm: oid.to_string(),
@@ -174,21 +177,47 @@ pub(crate) fn verify_ecdsa(
     }
 }
 
+/// What a GOST signature claims to be, which must fit the key's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GostAlgorithm<'a> {
+    /// The `signatureAlgorithm` of a certificate or CRL.
+    X509(&'a ObjectIdentifier),
+    /// The key size that a proof-of-possession scheme names.
+    Scheme(GostKeySize),
+}
+
 /// Verifies a GOST R 34.10-2012 signature (`s || r`) over `data`.
 ///
-/// A key that [`GostPublicKey::from_spki_der`] does not accept, such as
-/// one on an unknown parameter set, is reported as unsupported. Its
+/// A key that is not a GOST R 34.10-2012 key is [`VerifyFailure::Invalid`],
+/// as an RSA key under an ECDSA algorithm is. An X.509 signature algorithm
+/// of the other key size is [`VerifyFailure::Invalid`] too, and a scheme
+/// of the other key size is [`VerifyFailure::SchemeMismatch`].
+///
+/// A GOST key that [`GostPublicKey::from_spki_der`] does not accept, such
+/// as one on an unknown parameter set, is reported as unsupported. Its
 /// error is not passed on, because the algorithm name ends up in the
 /// visitor's message.
 pub(crate) fn verify_gost(
     key: &SubjectPublicKeyInfoOwned,
+    algorithm: GostAlgorithm<'_>,
     data: &[u8],
     signature: &[u8],
 ) -> Result<(), VerifyFailure> {
+    let key_oid = key.algorithm.oid;
+    if key_oid != key_oid::GOST_2012_256 && key_oid != key_oid::GOST_2012_512 {
+        return Err(VerifyFailure::Invalid);
+    }
     let der = key.to_der().map_err(|_| VerifyFailure::Invalid)?;
     let key = GostPublicKey::from_spki_der(&der).map_err(|_| VerifyFailure::Unsupported {
         algorithm: "GOST R 34.10-2012".to_owned(),
     })?;
-    key.verify(data, signature)
-        .map_err(|_| VerifyFailure::Invalid)
+    match algorithm {
+        GostAlgorithm::X509(oid) => key
+            .verify_x509_signature(&oid.to_string(), data, signature)
+            .map_err(|_| VerifyFailure::Invalid),
+        GostAlgorithm::Scheme(size) if size != key.key_size() => Err(VerifyFailure::SchemeMismatch),
+        GostAlgorithm::Scheme(_) => key
+            .verify(data, signature)
+            .map_err(|_| VerifyFailure::Invalid),
+    }
 }

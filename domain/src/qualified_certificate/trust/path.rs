@@ -112,7 +112,7 @@ fn find_issuer<'a>(
             .subject_public_key_info;
         match verify_signed_data(key, signature_algorithm, &current.tbs_der, signature) {
             Ok(()) => return Ok((candidate, anchor)),
-            Err(VerifyFailure::Invalid) => {}
+            Err(VerifyFailure::Invalid | VerifyFailure::SchemeMismatch) => {}
             Err(VerifyFailure::Unsupported { algorithm }) => {
                 failure = CertificateError::UnsupportedSignatureAlgorithm { algorithm };
             }

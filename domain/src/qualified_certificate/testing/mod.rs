@@ -8,8 +8,11 @@
 //! per size is made per process and shared by every leaf that requests
 //! that size.
 //!
-//! GOST R 34.10-2012 certificates cannot be made here, because no GOST
-//! signing is built in.
+//! GOST R 34.10-2012 keys sign through [`crate::gost::GostSigningKey`]
+//! (see [`gost`]): certification centers on TC26 256-bit paramSetA or
+//! 512-bit paramSetA, leaves on CryptoPro A or 512-bit paramSetA.
+
+mod gost;
 
 use std::str::FromStr;
 use std::sync::OnceLock;
@@ -17,7 +20,7 @@ use std::time::Duration;
 
 use der::asn1::{BitString, GeneralizedTime, SetOfVec, UtcTime};
 use der::referenced::OwnedToRef;
-use der::{Any, Encode, Tag};
+use der::{Any, Decode, Encode, Tag};
 use jiff::{SignedDuration, Timestamp};
 use rand_core_0_6::OsRng;
 use signature::{Keypair, SignatureEncoding, Signer};
@@ -33,8 +36,11 @@ use x509_cert::ext::AsExtension;
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
+use x509_cert::Certificate;
 
+use self::gost::{GostCaKey, GostSignature};
 use super::subject::oid;
+use crate::gost::{GostCurve, GostKeySize, GostSigningKey};
 use crate::sync::{SignatureScheme, TrustDirectoryPage, TrustedCertificate};
 
 /// The serial number of every test root certificate.
@@ -51,6 +57,12 @@ pub enum CaKey {
     P384,
     /// RSA 2048, signing with PKCS#1 v1.5 and SHA-256.
     Rsa2048,
+    /// GOST R 34.10-2012 on id-tc26-gost-3410-2012-256-paramSetA, signing
+    /// with Streebog-256 (signature algorithm 1.2.643.7.1.1.3.2).
+    Gost2012_256,
+    /// GOST R 34.10-2012 on id-tc26-gost-3410-12-512-paramSetA, signing
+    /// with Streebog-512 (signature algorithm 1.2.643.7.1.1.3.3).
+    Gost2012_512,
 }
 
 /// The key type of a leaf certificate.
@@ -59,6 +71,10 @@ pub enum LeafKey {
     P256,
     Rsa2048,
     Rsa1024,
+    /// GOST R 34.10-2012 on id-GostR3410-2001-CryptoPro-A-ParamSet.
+    Gost2012_256,
+    /// GOST R 34.10-2012 on id-tc26-gost-3410-12-512-paramSetA.
+    Gost2012_512,
 }
 
 /// A leaf's private key, for signing challenges as a token would.
@@ -66,6 +82,7 @@ pub enum LeafKey {
 pub enum LeafPrivateKey {
     P256(p256::ecdsa::SigningKey),
     Rsa(Box<rsa::RsaPrivateKey>),
+    Gost(GostSigningKey),
 }
 
 impl LeafPrivateKey {
@@ -76,22 +93,29 @@ impl LeafPrivateKey {
             LeafKey::P256 => LeafPrivateKey::P256(p256::ecdsa::SigningKey::random(&mut OsRng)),
             LeafKey::Rsa2048 => LeafPrivateKey::Rsa(Box::new(shared_rsa_key(2048).clone())),
             LeafKey::Rsa1024 => LeafPrivateKey::Rsa(Box::new(shared_rsa_key(1024).clone())),
+            LeafKey::Gost2012_256 => {
+                LeafPrivateKey::Gost(gost::generate_key(GostCurve::CryptoProA))
+            }
+            LeafKey::Gost2012_512 => {
+                LeafPrivateKey::Gost(gost::generate_key(GostCurve::Tc26Gost512A))
+            }
         }
     }
 
     /// Returns the public key as a `SubjectPublicKeyInfo`.
     pub fn public_key_info(&self) -> SubjectPublicKeyInfoOwned {
         let der = match self {
-            LeafPrivateKey::P256(key) => key.verifying_key().to_public_key_der(),
-            LeafPrivateKey::Rsa(key) => key.to_public_key().to_public_key_der(),
-        }
-        .expect("encode the leaf public key");
-        SubjectPublicKeyInfoOwned::try_from(der.as_bytes()).expect("decode the leaf public key")
+            LeafPrivateKey::P256(key) => encoded(key.verifying_key().to_public_key_der()),
+            LeafPrivateKey::Rsa(key) => encoded(key.to_public_key().to_public_key_der()),
+            LeafPrivateKey::Gost(key) => key.public_key().to_spki_der(),
+        };
+        SubjectPublicKeyInfoOwned::try_from(der.as_slice()).expect("decode the leaf public key")
     }
 
     /// Signs `message` the way `hardware::token` makes a token sign a
-    /// challenge: RSASSA-PKCS1-v1_5 with SHA-256, or ECDSA with SHA-256 as
-    /// `r || s`.
+    /// challenge: RSASSA-PKCS1-v1_5 with SHA-256, ECDSA with SHA-256 as
+    /// `r || s`, or GOST R 34.10-2012 over the Streebog digest of the
+    /// key's size as `s || r`.
     pub fn sign(&self, message: &[u8]) -> (SignatureScheme, Vec<u8>) {
         match self {
             LeafPrivateKey::P256(key) => {
@@ -103,8 +127,21 @@ impl LeafPrivateKey {
                 let signature: rsa::pkcs1v15::Signature = signer.sign(message);
                 (SignatureScheme::RsaPkcs1Sha256, signature.to_vec())
             }
+            LeafPrivateKey::Gost(key) => {
+                let scheme = match key.public_key().key_size() {
+                    GostKeySize::Bits256 => SignatureScheme::Gost2012_256,
+                    GostKeySize::Bits512 => SignatureScheme::Gost2012_512,
+                };
+                (scheme, gost::sign(key, message))
+            }
         }
     }
+}
+
+/// Unwraps a public key the RustCrypto crates encoded as a DER
+/// `SubjectPublicKeyInfo`.
+fn encoded(document: spki::Result<spki::Document>) -> Vec<u8> {
+    document.expect("encode a public key").as_bytes().to_vec()
 }
 
 fn shared_rsa_key(bits: usize) -> &'static rsa::RsaPrivateKey {
@@ -221,6 +258,7 @@ enum CaSigningKey {
     P256(p256::ecdsa::SigningKey),
     P384(p384::ecdsa::SigningKey),
     Rsa(Box<rsa::pkcs1v15::SigningKey<sha2_0_10::Sha256>>),
+    Gost(GostCaKey),
 }
 
 impl CaSigningKey {
@@ -231,17 +269,19 @@ impl CaSigningKey {
             CaKey::Rsa2048 => CaSigningKey::Rsa(Box::new(rsa::pkcs1v15::SigningKey::new(
                 shared_rsa_key(2048).clone(),
             ))),
+            CaKey::Gost2012_256 => CaSigningKey::Gost(GostCaKey::generate(GostCurve::Tc26Gost256A)),
+            CaKey::Gost2012_512 => CaSigningKey::Gost(GostCaKey::generate(GostCurve::Tc26Gost512A)),
         }
     }
 
     fn public_key_info(&self) -> SubjectPublicKeyInfoOwned {
         let der = match self {
-            CaSigningKey::P256(key) => key.verifying_key().to_public_key_der(),
-            CaSigningKey::P384(key) => key.verifying_key().to_public_key_der(),
-            CaSigningKey::Rsa(key) => key.verifying_key().to_public_key_der(),
-        }
-        .expect("encode the CA public key");
-        SubjectPublicKeyInfoOwned::try_from(der.as_bytes()).expect("decode the CA public key")
+            CaSigningKey::P256(key) => encoded(key.verifying_key().to_public_key_der()),
+            CaSigningKey::P384(key) => encoded(key.verifying_key().to_public_key_der()),
+            CaSigningKey::Rsa(key) => encoded(key.verifying_key().to_public_key_der()),
+            CaSigningKey::Gost(key) => key.public_key_der(),
+        };
+        SubjectPublicKeyInfoOwned::try_from(der.as_slice()).expect("decode the CA public key")
     }
 
     /// Issues a certificate signed with this key and returns its DER.
@@ -270,6 +310,11 @@ impl CaSigningKey {
                     .expect("prepare the certificate")
                     .build::<rsa::pkcs1v15::Signature>()
             }
+            CaSigningKey::Gost(key) => {
+                CertificateBuilder::new(profile, serial, validity, subject, public_key, key)
+                    .expect("prepare the certificate")
+                    .build::<GostSignature>()
+            }
         };
         certificate
             .expect("sign the certificate")
@@ -283,6 +328,7 @@ impl CaSigningKey {
             CaSigningKey::P256(key) => key.signature_algorithm_identifier(),
             CaSigningKey::P384(key) => key.signature_algorithm_identifier(),
             CaSigningKey::Rsa(key) => key.signature_algorithm_identifier(),
+            CaSigningKey::Gost(key) => key.signature_algorithm_identifier(),
         }
         .expect("name the signature algorithm");
         let signature = match self {
@@ -295,6 +341,7 @@ impl CaSigningKey {
             CaSigningKey::Rsa(key) => {
                 Signer::<rsa::pkcs1v15::Signature>::sign(&**key, tbs).to_bitstring()
             }
+            CaSigningKey::Gost(key) => Signer::<GostSignature>::sign(key, tbs).to_bitstring(),
         }
         .expect("encode the signature");
         (algorithm, signature)
@@ -422,6 +469,39 @@ impl TestCa {
         let key = LeafPrivateKey::generate(spec.key);
         let der = issue_leaf(&self.root, spec, key.public_key_info());
         TestLeaf { der, key }
+    }
+
+    /// Issues a leaf under the intermediate like [`TestCa::issue`], but
+    /// names `signature_algorithm` (a dotted OID, with absent parameters)
+    /// in the certificate instead of the algorithm of the intermediate's
+    /// key. The intermediate's key still signs, in its own way, the
+    /// certificate that names the other algorithm, so only a verifier
+    /// that checks the algorithm against the key rejects it.
+    pub fn issue_with_signature_algorithm(
+        &self,
+        spec: &LeafSpec,
+        signature_algorithm: &str,
+    ) -> TestLeaf {
+        let leaf = self.issue(spec);
+        let mut certificate = Certificate::from_der(&leaf.der).expect("decode the leaf");
+        let algorithm = spki::AlgorithmIdentifierOwned {
+            oid: signature_algorithm
+                .parse()
+                .expect("a dotted signature algorithm OID"),
+            parameters: None,
+        };
+        certificate.tbs_certificate.signature = algorithm.clone();
+        let tbs = certificate
+            .tbs_certificate
+            .to_der()
+            .expect("encode the certificate body");
+        let (_, signature) = self.intermediate.key.sign(&tbs);
+        certificate.signature_algorithm = algorithm;
+        certificate.signature = signature;
+        TestLeaf {
+            der: certificate.to_der().expect("encode the certificate"),
+            key: leaf.key,
+        }
     }
 
     /// Issues the intermediate's CRL, listing the leaves with the serial numbers
