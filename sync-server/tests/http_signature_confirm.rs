@@ -15,7 +15,7 @@ use base64::Engine;
 use common::*;
 use domain::qualified_certificate::subject::oid;
 use domain::qualified_certificate::testing::{days, CaKey, LeafKey, LeafSpec, TestCa, TestLeaf};
-use domain::sync::{challenge_message, DeviceRole};
+use domain::sync::{challenge_message, DeviceRole, SignatureScheme};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{json, Value};
 use sync_server::store::Store;
@@ -65,9 +65,16 @@ fn crls(ca: &TestCa, now: Timestamp, revoked: &[u64], valid_for: SignedDuration)
 
 /// Builds a harness with a kiosk and `ca` trusted with empty CRLs.
 async fn setup(ca_label: &str) -> (Harness, TestDevice, TestCa) {
+    setup_with_key(ca_label, CaKey::P256).await
+}
+
+/// Builds the harness of [`setup`] around a certification center whose
+/// root and intermediate have keys of type `key`.
+async fn setup_with_key(ca_label: &str, key: CaKey) -> (Harness, TestDevice, TestCa) {
     let harness = Harness::new();
     let kiosk = harness.enroll(DeviceRole::Kiosk).await;
-    let ca = test_ca(ca_label, harness.now());
+    let now = harness.now();
+    let ca = TestCa::new(ca_label, key, now - days(365), now + days(3650));
     install(&harness, &ca, &crls(&ca, harness.now(), &[], days(30)));
     (harness, kiosk, ca)
 }
@@ -220,6 +227,24 @@ async fn p256_certificate_confirms_account() {
     assert_eq!(action, "account.confirm_signature");
     assert!(detail.ends_with("scheme=ecdsa_sha256"), "{detail}");
     assert!(!detail.contains(HOLDER_SNILS), "{detail}");
+}
+
+#[tokio::test]
+async fn gost_256_certificate_confirms_account() {
+    let (harness, kiosk, ca) = setup_with_key("GOST256", CaKey::Gost2012_256).await;
+    let leaf = ca.issue(&LeafSpec::person(7, harness.now()).with_key(LeafKey::Gost2012_256));
+
+    let answer = sign_and_confirm(&harness, &kiosk, &leaf).await;
+
+    assert_confirmed(&harness, &answer, LeafKey::Gost2012_256).await;
+    let detail: String = database(&harness)
+        .query_row(
+            "SELECT detail FROM audit_log WHERE action = 'account.confirm_signature'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert!(detail.ends_with("scheme=gost2012_256"), "{detail}");
 }
 
 #[tokio::test]
@@ -398,6 +423,37 @@ async fn wrong_signature_is_rejected() {
     )
     .await;
 
+    assert_rejected(&answer, "certificate.bad_signature", "signature");
+    let used: Option<String> = database(&harness)
+        .query_row(
+            "SELECT used_at FROM signature_challenges WHERE id = ?1",
+            [challenge_id.to_string()],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(used, None);
+}
+
+#[tokio::test]
+async fn wrong_gost_signature_is_rejected() {
+    let (harness, kiosk, ca) = setup_with_key("WrongGOST", CaKey::Gost2012_256).await;
+    let leaf = ca.issue(&LeafSpec::person(7, harness.now()).with_key(LeafKey::Gost2012_256));
+    let (challenge_id, attempt, message) = challenge(&harness, &kiosk).await;
+    let (scheme, mut signature) = leaf.key.sign(&message);
+    // The first half is `s`; a changed `s` no longer fits the challenge.
+    signature[5] ^= 0x10;
+
+    let answer = confirm(
+        &harness,
+        &kiosk,
+        json!({
+            "challenge_id": challenge_id, "attempt_id": attempt,
+            "certificate": base64(&leaf.der), "scheme": scheme, "signature": base64(&signature),
+        }),
+    )
+    .await;
+
+    assert_eq!(scheme, SignatureScheme::Gost2012_256);
     assert_rejected(&answer, "certificate.bad_signature", "signature");
     let used: Option<String> = database(&harness)
         .query_row(
