@@ -143,7 +143,14 @@ fn sign_with_key(
     } else {
         // TODO: sign GOST R 34.10-2012 keys through CKM_GOSTR3410 once
         // `cryptoki` exposes that mechanism and a GOST-capable token is
-        // available to test against.
+        // available to test against. On 2026-12-05 neither the newest
+        // release (0.12.1) nor upstream's main branch (commit 6bc1220 of
+        // 2026-08-20) had one, and a search of the upstream issues and
+        // pull requests found none asking for it. `Mechanism::VendorDefined`
+        // (github.com/parallaxsecond/rust-cryptoki/pull/232, in 0.12.1)
+        // accepts only values from CKM_VENDOR_DEFINED (0x80000000) up: it
+        // can name TC26's 512-bit CKM_GOSTR3410_512 (0xD4321006) but not
+        // the 256-bit CKM_GOSTR3410 (0x1201).
         return Err(TokenError::UnsupportedKey {
             key_type: key_type.to_string(),
         });
