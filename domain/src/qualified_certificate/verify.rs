@@ -203,8 +203,8 @@ pub(crate) fn verify_gost(
     data: &[u8],
     signature: &[u8],
 ) -> Result<(), VerifyFailure> {
-    let key_oid = key.algorithm.oid;
-    if key_oid != key_oid::GOST_2012_256 && key_oid != key_oid::GOST_2012_512 {
+    let key_algorithm = key.algorithm.oid;
+    if key_algorithm != key_oid::GOST_2012_256 && key_algorithm != key_oid::GOST_2012_512 {
         return Err(VerifyFailure::Invalid);
     }
     let der = key.to_der().map_err(|_| VerifyFailure::Invalid)?;
