@@ -95,6 +95,7 @@ fn watch_reader(
             CardEvent::CardInserted { reader: name, atr } if name.contains(reader) => {
                 if !is_token(&atr) {
                     tracing::info!(reader = %name, "a card that is not a known token was inserted");
+                    reply.send(attempt, TokenEvent::UnknownCard);
                     continue;
                 }
                 match module.tokens() {
