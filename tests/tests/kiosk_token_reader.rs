@@ -3,9 +3,9 @@
 //! network namespace (`PcscRig`), the virtual card presenting a Rutoken
 //! ECP 3.0 ATR with `--atr`. The PKCS#11 module is SoftHSM2 with a token
 //! made by `hardware::token::test_rig`, because no Rutoken module can run
-//! here; the PC/SC monitor decides when a token is present, and the module
-//! supplies the certificate. A `sync-server` process on loopback issues
-//! the challenge.
+//! here. So the PC/SC monitor decides when a token is present, and the
+//! module supplies the certificate. A `sync-server` process on loopback
+//! issues the challenge.
 //!
 //! Needs root (for `ip netns`); the rig takes a lock so only one runs on
 //! the machine at a time.

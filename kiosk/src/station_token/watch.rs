@@ -98,6 +98,8 @@ fn watch_reader(
                     reply.send(attempt, TokenEvent::UnknownCard);
                     continue;
                 }
+                // NOTE: the module's first token is read, not the one in
+                // `name`; they match when the kiosk has one token reader.
                 match module.tokens() {
                     Ok(tokens) => match tokens.first() {
                         Some(token) => read_token(shared, module, token.slot_id, attempt, reply),
