@@ -50,6 +50,9 @@ pub(crate) fn is_optional(kind: FieldKind, purpose: Purpose) -> bool {
 #[derive(Default)]
 pub(crate) struct Session {
     pub purpose: Option<Purpose>,
+    /// True when the visitor chose to confirm the identity with a
+    /// signature token, so the consent page leads to the token step.
+    pub signature: bool,
     pub category: Option<TicketCategory>,
     /// Raw values as typed, by field; personal data.
     pub values: HashMap<Field, String>,

@@ -77,8 +77,11 @@ pub enum ServerRefusal {
 pub enum TokenEvent {
     /// A token was inserted and these certificates were read from it.
     Inserted(Vec<CertificateChoice>),
-    /// The token was removed.
+    /// The token was removed, or the card that was not a token.
     Removed,
+    /// A card whose ATR is not a known signature token's was inserted in
+    /// the token reader.
+    UnknownCard,
     /// The token or its module failed outside a signature.
     Failed(TokenError),
     /// The server issued a challenge for the chosen certificate.

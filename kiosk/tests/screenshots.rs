@@ -192,7 +192,13 @@ fn render_token_screens(lang: &str) {
     kiosk.tap("AttractPage::start");
     capture(&kiosk, lang, "20-choose-with-token");
     kiosk.tap("ChoosePage::use-token");
+    kiosk.tap("ConsentPage::agree");
+    capture(&kiosk, lang, "20-token-consent");
+    kiosk.tap("ConsentPage::accept");
     capture(&kiosk, lang, "21-token-insert");
+    tokens.report(&kiosk, TokenEvent::UnknownCard);
+    capture(&kiosk, lang, "21-token-unknown-card");
+    tokens.report(&kiosk, TokenEvent::Removed);
     tokens.report(
         &kiosk,
         TokenEvent::Inserted(vec![
@@ -239,6 +245,19 @@ fn render_token_screens(lang: &str) {
     );
     tokens.report(&kiosk, TokenEvent::Refused(ServerRefusal::Offline));
     capture(&kiosk, lang, "28-token-offline");
+    tokens.report(&kiosk, TokenEvent::Removed);
+    tokens.report(
+        &kiosk,
+        TokenEvent::Inserted(vec![certificate("Иванова Мария Петровна")]),
+    );
+    tokens.report(
+        &kiosk,
+        TokenEvent::Refused(ServerRefusal::Certificate {
+            code: "certificate.untrusted_issuer".to_owned(),
+            message: CertificateError::UntrustedIssuer.message(domain::Lang::Ru),
+        }),
+    );
+    capture(&kiosk, lang, "28-token-server-refused");
     tokens.report(&kiosk, TokenEvent::Removed);
     tokens.report(
         &kiosk,

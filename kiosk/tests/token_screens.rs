@@ -39,12 +39,23 @@ fn challenge() -> SignatureChallenge {
     }
 }
 
+/// Chooses the token step and gives consent, which opens «Вставьте токен».
 fn open_step() -> (Harness, Rc<ScriptedTokens>) {
     let tokens = Rc::new(ScriptedTokens::default());
     let harness = start_with_tokens(Some(tokens.clone()));
     harness.tap("AttractPage::start");
     harness.tap("ChoosePage::use-token");
+    harness.tap("ConsentPage::agree");
+    harness.tap("ConsentPage::accept");
     (harness, tokens)
+}
+
+fn switch_to_english(harness: &Harness) {
+    harness
+        .window()
+        .global::<SessionAdapter>()
+        .invoke_switch_language("en".into());
+    harness.settle();
 }
 
 /// Opens the step, inserts a token with one good certificate and lets
@@ -73,6 +84,65 @@ fn choice_hides_token_without_reader() {
     harness.tap("AttractPage::start");
 
     assert!(!harness.exists("ChoosePage::use-token"));
+}
+
+#[test]
+fn token_step_asks_consent_first() {
+    let tokens = Rc::new(ScriptedTokens::default());
+    let harness = start_with_tokens(Some(tokens.clone()));
+    harness.tap("AttractPage::start");
+    harness.tap("ChoosePage::use-token");
+
+    assert!(
+        harness.exists("ConsentPage::accept"),
+        "the consent page shows"
+    );
+    assert!(!harness.exists("TokenPage::title"));
+    assert!(tokens.calls().is_empty(), "no token is read before consent");
+    assert!(harness
+        .text("ConsentPage::body")
+        .starts_with("Чтобы подтвердить личность электронной подписью, центр обслуживания считывает квалифицированный сертификат с вашего токена: ФИО, СНИЛС, ИНН"));
+
+    harness.tap("ConsentPage::agree");
+    harness.tap("ConsentPage::accept");
+
+    assert_eq!(tokens.calls(), vec![Call::Watch]);
+    assert!(harness.exists("TokenPage::title"));
+}
+
+#[test]
+fn declined_consent_reads_no_token() {
+    let tokens = Rc::new(ScriptedTokens::default());
+    let harness = start_with_tokens(Some(tokens.clone()));
+    harness.tap("AttractPage::start");
+    harness.tap("ChoosePage::use-token");
+
+    harness.tap("ConsentPage::decline");
+
+    assert!(harness.exists("AttractPage::start"));
+    assert!(
+        tokens.calls().is_empty(),
+        "no token is read without consent"
+    );
+}
+
+#[test]
+fn registration_consent_keeps_entry_text() {
+    let tokens = Rc::new(ScriptedTokens::default());
+    let harness = start_with_tokens(Some(tokens.clone()));
+    harness.tap("AttractPage::start");
+    harness.tap("ChoosePage::use-token");
+    harness.tap("ConsentPage::decline");
+    harness.tap("AttractPage::start");
+    harness.tap("ChoosePage::register");
+
+    assert!(harness
+        .text("ConsentPage::body")
+        .starts_with("Чтобы оформить заявку"));
+    harness.tap("ConsentPage::agree");
+    harness.tap("ConsentPage::accept");
+    assert!(harness.exists("EntryPage::next"), "data entry follows");
+    assert!(tokens.calls().is_empty());
 }
 
 #[test]
@@ -310,6 +380,34 @@ fn confirmation_shows_name_and_level() {
 }
 
 #[test]
+fn english_rewords_confirmed_level() {
+    let (harness, tokens) = at_pin();
+    type_pin(&harness, "1234");
+    harness.tap("TokenPage::submit");
+    tokens.report(
+        &harness,
+        TokenEvent::Confirmed(SignatureConfirmed {
+            attempt_id: Uuid::now_v7(),
+            account_level: AccountLevel::Confirmed,
+            surname: "Иванова".to_owned(),
+            given_name: "Мария".to_owned(),
+            patronymic: None,
+            confirmed_at: "2026-12-04T09:01:00Z".parse().expect("timestamp"),
+        }),
+    );
+
+    switch_to_english(&harness);
+
+    assert_eq!(
+        harness.text("TokenPage::status"),
+        format!(
+            "Your account level is now «{}».",
+            AccountLevel::Confirmed.name(Lang::En)
+        )
+    );
+}
+
+#[test]
 fn cancel_stops_watching_token() {
     let (harness, tokens) = at_pin();
     type_pin(&harness, "12");
@@ -325,14 +423,117 @@ fn cancel_stops_watching_token() {
 }
 
 #[test]
+fn unknown_card_asks_for_token() {
+    let (harness, tokens) = open_step();
+
+    tokens.report(&harness, TokenEvent::UnknownCard);
+
+    assert_eq!(
+        harness.text("TokenPage::status"),
+        "Эта карта не токен электронной подписи. Извлеките её и вставьте токен с квалифицированной электронной подписью."
+    );
+    tokens.report(&harness, TokenEvent::Removed);
+    assert_eq!(
+        harness.text("TokenPage::status"),
+        "Вставьте токен в считыватель под экраном. Не извлекайте его до конца."
+    );
+}
+
+#[test]
+fn english_local_refusal_uses_rule() {
+    let (harness, tokens) = open_step();
+    switch_to_english(&harness);
+    let weak = CertificateError::WeakRsaKey { modulus_bits: 1024 };
+    let mut choice = good("Иванова Мария");
+    choice.check = Err(weak.clone());
+
+    tokens.report(&harness, TokenEvent::Inserted(vec![choice]));
+
+    assert_eq!(
+        harness.text("TokenPage::title"),
+        "This certificate cannot be used"
+    );
+    assert_eq!(harness.text("TokenPage::status"), weak.message(Lang::En));
+}
+
+#[test]
+fn language_switch_rewords_refusal() {
+    let (harness, tokens) = open_step();
+    let expired = CertificateError::Expired {
+        not_after: "2026-11-01T00:00:00Z".parse().expect("timestamp"),
+    };
+    let mut choice = good("Иванова Мария");
+    choice.check = Err(expired.clone());
+    tokens.report(&harness, TokenEvent::Inserted(vec![choice]));
+    assert_eq!(harness.text("TokenPage::status"), expired.message(Lang::Ru));
+
+    switch_to_english(&harness);
+
+    assert_eq!(harness.text("TokenPage::status"), expired.message(Lang::En));
+}
+
+/// Brings the step to «Подписываем…» in English and reports `refusal`.
+fn english_server_refusal(refusal: ServerRefusal) -> Harness {
+    let (harness, tokens) = at_pin();
+    switch_to_english(&harness);
+    type_pin(&harness, "1234");
+    harness.tap("TokenPage::submit");
+    tokens.report(&harness, TokenEvent::Refused(refusal));
+    harness
+}
+
+#[test]
+fn english_server_refusal_uses_rule() {
+    let harness = english_server_refusal(ServerRefusal::Certificate {
+        code: "certificate.untrusted_issuer".to_owned(),
+        message: "Сертификат выдан удостоверяющим центром, которого нет в списке аккредитованных."
+            .to_owned(),
+    });
+
+    assert_eq!(
+        harness.text("TokenPage::title"),
+        "This certificate cannot be used"
+    );
+    assert_eq!(
+        harness.text("TokenPage::status"),
+        CertificateError::UntrustedIssuer.message(Lang::En)
+    );
+}
+
+#[test]
+fn english_server_refusal_needs_details() {
+    // The server's code does not say whether the visitor's certificate or
+    // its center's was revoked, and the two messages differ.
+    let harness = english_server_refusal(ServerRefusal::Certificate {
+        code: "certificate.revoked".to_owned(),
+        message: "Сертификат отозван.".to_owned(),
+    });
+
+    assert_eq!(
+        harness.text("TokenPage::status"),
+        "The server did not confirm your identity. Take a ticket and an operator will confirm it at the window."
+    );
+}
+
+#[test]
+fn english_other_refusal_is_general() {
+    let harness = english_server_refusal(ServerRefusal::Other {
+        code: "signature.challenge_expired".to_owned(),
+        message: "Время на подтверждение истекло.".to_owned(),
+    });
+
+    assert_eq!(
+        harness.text("TokenPage::status"),
+        "The server did not confirm your identity. Take a ticket and an operator will confirm it at the window."
+    );
+    assert!(harness.exists("TokenPage::operator-ticket"));
+}
+
+#[test]
 fn english_shows_translated_step() {
     let (harness, _tokens) = open_step();
 
-    harness
-        .window()
-        .global::<SessionAdapter>()
-        .invoke_switch_language("en".into());
-    harness.settle();
+    switch_to_english(&harness);
 
     assert_eq!(
         harness.text("TokenPage::status"),

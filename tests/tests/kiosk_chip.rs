@@ -10,10 +10,7 @@
 mod kiosk_support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use base64::Engine as _;
 use domain::clock::ManualClock;
@@ -21,7 +18,6 @@ use domain::sync::{ChipResult, EventKind};
 use domain::ticket::ServiceCategory;
 use hardware::card::sim::rig::{PcscRig, VPCD_READER};
 use hardware::printer::fake_network::{FakeMode, FakeNetworkPrinter};
-use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use kiosk::config::Config;
@@ -33,21 +29,6 @@ use ui::{ChipAdapter, ChipState};
 /// The zone the virtual chip is issued with (see [`insert_maria`]).
 const ZONE: &str = "P<RUSIVANOVA<<MARIIA<PETROVNA<<<<<<<<<<<<<<<\n\
                     7512345672RUS5803077F3002016<<<<<<<<<<<<<<<2";
-
-/// Builds the virtual chip once; it is a binary of the `hardware` package,
-/// which `cargo test -p tests` does not build.
-fn chip_binary() -> &'static PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-p", "hardware", "--bin", "okno-virtual-chip"])
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building okno-virtual-chip failed");
-        PathBuf::from(env!("CARGO_BIN_EXE_okno-test-sync-server"))
-            .with_file_name("okno-virtual-chip")
-    })
-}
 
 fn face_photo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../hardware/tests/fixtures/face.jp2")
@@ -79,49 +60,11 @@ fn insert_maria(rig: &mut PcscRig) {
     .expect("the virtual chip starts");
 }
 
-/// Sets the testing backend with an event loop, so the reader thread's
-/// reply reaches the window.
-fn set_threaded_platform() {
-    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
-        mock_time: true,
-        threading: true,
-        renderer_name: Some("software".into()),
-    })))
-    .expect("each test thread sets its platform once");
-}
-
-/// Runs the Slint event loop until the chip step leaves «Читаем чип…»,
-/// checked from the loop every 20 ms, for at most [`DEADLINE`].
+/// Runs the Slint event loop until the chip step leaves «Читаем чип…».
 fn wait_for_read(kiosk: &StationKiosk) -> ChipState {
-    let window = kiosk.kiosk().window().as_weak();
-    let done = Arc::new(AtomicBool::new(false));
-    let watcher = {
-        let done = Arc::clone(&done);
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + DEADLINE;
-            while !done.load(Ordering::SeqCst) {
-                let window = window.clone();
-                let done_in_loop = Arc::clone(&done);
-                let timed_out = Instant::now() > deadline;
-                let posted = slint::invoke_from_event_loop(move || {
-                    let reading = window.upgrade().is_some_and(|window| {
-                        window.global::<ChipAdapter>().get_state() == ChipState::Reading
-                    });
-                    if !reading || timed_out {
-                        done_in_loop.store(true, Ordering::SeqCst);
-                        let _ = slint::quit_event_loop();
-                    }
-                });
-                if posted.is_err() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        })
-    };
-    slint::run_event_loop().expect("the event loop runs");
-    watcher.join().expect("the watcher ends");
-    settle();
+    run_until(kiosk, |window| {
+        window.global::<ChipAdapter>().get_state() != ChipState::Reading
+    });
     kiosk.kiosk().window().global::<ChipAdapter>().get_state()
 }
 
@@ -162,8 +105,7 @@ fn open_with_reader(site: &Site, printer: &FakeNetworkPrinter) -> StationKiosk {
     kiosk
 }
 
-// One test in this file: Slint's cross-thread event queue is set once
-// per process, by the first testing backend with threading.
+// One test in this file, because of `set_threaded_platform`.
 #[test]
 fn chip_step_attaches_read_to_request() {
     set_threaded_platform();

@@ -17,14 +17,13 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use domain::clock::ManualClock;
 use domain::ticket::ServiceCategory;
 use hardware::printer::fake_network::{FakeMode, FakeNetworkPrinter};
-use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use kiosk::StationKiosk;
@@ -284,17 +283,6 @@ body = '{{"to": "{{phone}}", "text": "{{text}}"}}'
     )
 }
 
-/// Sets the testing backend with an event loop, so responses from the
-/// contact client's thread reach the window.
-fn set_threaded_platform() {
-    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
-        mock_time: true,
-        threading: true,
-        renderer_name: Some("software".into()),
-    })))
-    .expect("each test thread sets its platform once");
-}
-
 fn today() -> jiff::civil::Date {
     TimeZone::UTC.to_datetime(Timestamp::now()).date()
 }
@@ -307,72 +295,19 @@ fn wait_for_leases(store: &Store) {
     });
 }
 
-/// Runs the Slint event loop until the code step's state is `expected`,
-/// checked from the loop every 20 ms, for at most [`DEADLINE`].
+/// Runs the Slint event loop until the code step's state is `expected`.
 fn run_until_state(rig: &Rig, expected: ConfirmState) {
-    let window = rig.window().as_weak();
-    let done = Arc::new(AtomicBool::new(false));
-    let watcher = {
-        let done = Arc::clone(&done);
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + DEADLINE;
-            while !done.load(Ordering::SeqCst) {
-                let window = window.clone();
-                let done_in_loop = Arc::clone(&done);
-                let timed_out = Instant::now() > deadline;
-                let posted = slint::invoke_from_event_loop(move || {
-                    let reached = window.upgrade().is_some_and(|window| {
-                        window.global::<ConfirmAdapter>().get_state() == expected
-                    });
-                    if reached || timed_out {
-                        done_in_loop.store(true, Ordering::SeqCst);
-                        let _ = slint::quit_event_loop();
-                    }
-                });
-                if posted.is_err() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        })
-    };
-    slint::run_event_loop().expect("the event loop runs");
-    watcher.join().expect("the watcher ends");
-    settle();
+    run_until(&rig.kiosk, move |window| {
+        window.global::<ConfirmAdapter>().get_state() == expected
+    });
     assert_eq!(rig.confirm().get_state(), expected, "the code step's state");
 }
 
 /// Runs the event loop until the page is no longer the code step.
 fn run_until_page_left(rig: &Rig) {
-    let window = rig.window().as_weak();
-    let done = Arc::new(AtomicBool::new(false));
-    let watcher = {
-        let done = Arc::clone(&done);
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + DEADLINE;
-            while !done.load(Ordering::SeqCst) {
-                let window = window.clone();
-                let done_in_loop = Arc::clone(&done);
-                let timed_out = Instant::now() > deadline;
-                let posted = slint::invoke_from_event_loop(move || {
-                    let left = window.upgrade().is_some_and(|window| {
-                        window.global::<SessionAdapter>().get_page() != Page::Confirm
-                    });
-                    if left || timed_out {
-                        done_in_loop.store(true, Ordering::SeqCst);
-                        let _ = slint::quit_event_loop();
-                    }
-                });
-                if posted.is_err() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        })
-    };
-    slint::run_event_loop().expect("the event loop runs");
-    watcher.join().expect("the watcher ends");
-    settle();
+    run_until(&rig.kiosk, |window| {
+        window.global::<SessionAdapter>().get_page() != Page::Confirm
+    });
 }
 
 /// Fills the registration up to the contacts step and taps «Далее».

@@ -12,15 +12,13 @@
 
 mod kiosk_support;
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use domain::clock::ManualClock;
 use domain::qualified_certificate::subject::oid;
 use domain::qualified_certificate::testing::days;
 use hardware::token::test_rig::{self, KeyKind, Scenario, NUMERIC, PIN, PRINTABLE, UTF8};
-use i_slint_backend_testing::{ElementHandle, TestingBackend, TestingBackendOptions};
+use i_slint_backend_testing::ElementHandle;
 use jiff::Timestamp;
 use kiosk::config::Config;
 use kiosk::StationKiosk;
@@ -100,87 +98,23 @@ fn token_config(site: &Site) -> Config {
     Config::load(&site.config_path).expect("the configuration loads")
 }
 
-/// Sets the testing backend with an event loop, so results from the token
-/// client's threads reach the window.
-fn set_threaded_platform() {
-    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
-        mock_time: true,
-        threading: true,
-        renderer_name: Some("software".into()),
-    })))
-    .expect("each test thread sets its platform once");
-}
-
 fn token_state(kiosk: &StationKiosk) -> TokenState {
     kiosk.kiosk().window().global::<TokenAdapter>().get_state()
 }
 
-/// Runs the Slint event loop until the token step's state is `expected`,
-/// checked from the loop every 20 ms, for at most [`DEADLINE`].
+/// Runs the Slint event loop until the token step's state is `expected`.
 fn run_until_state(kiosk: &StationKiosk, expected: TokenState) {
-    let window = kiosk.kiosk().window().as_weak();
-    let done = Arc::new(AtomicBool::new(false));
-    let watcher = {
-        let done = Arc::clone(&done);
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + DEADLINE;
-            while !done.load(Ordering::SeqCst) {
-                let window = window.clone();
-                let done_in_loop = Arc::clone(&done);
-                let timed_out = Instant::now() > deadline;
-                let posted = slint::invoke_from_event_loop(move || {
-                    let reached = window.upgrade().is_some_and(|window| {
-                        window.global::<TokenAdapter>().get_state() == expected
-                    });
-                    if reached || timed_out {
-                        done_in_loop.store(true, Ordering::SeqCst);
-                        let _ = slint::quit_event_loop();
-                    }
-                });
-                if posted.is_err() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        })
-    };
-    slint::run_event_loop().expect("the event loop runs");
-    watcher.join().expect("the watcher ends");
-    settle();
+    run_until(kiosk, move |window| {
+        window.global::<TokenAdapter>().get_state() == expected
+    });
     assert_eq!(token_state(kiosk), expected, "the token step's state");
 }
 
 /// Runs the event loop until a wrong PIN is reported on the PIN screen.
 fn run_until_wrong_pin(kiosk: &StationKiosk) {
-    let window = kiosk.kiosk().window().as_weak();
-    let done = Arc::new(AtomicBool::new(false));
-    let watcher = {
-        let done = Arc::clone(&done);
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + DEADLINE;
-            while !done.load(Ordering::SeqCst) {
-                let window = window.clone();
-                let done_in_loop = Arc::clone(&done);
-                let timed_out = Instant::now() > deadline;
-                let posted = slint::invoke_from_event_loop(move || {
-                    let reached = window
-                        .upgrade()
-                        .is_some_and(|window| window.global::<TokenAdapter>().get_wrong_pin());
-                    if reached || timed_out {
-                        done_in_loop.store(true, Ordering::SeqCst);
-                        let _ = slint::quit_event_loop();
-                    }
-                });
-                if posted.is_err() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        })
-    };
-    slint::run_event_loop().expect("the event loop runs");
-    watcher.join().expect("the watcher ends");
-    settle();
+    run_until(kiosk, |window| {
+        window.global::<TokenAdapter>().get_wrong_pin()
+    });
     assert!(
         kiosk
             .kiosk()
@@ -215,6 +149,8 @@ fn cancel_session(kiosk: &StationKiosk) {
 fn open_token_step(kiosk: &StationKiosk) {
     tap(kiosk, "AttractPage::start");
     tap(kiosk, "ChoosePage::use-token");
+    tap(kiosk, "ConsentPage::agree");
+    tap(kiosk, "ConsentPage::accept");
 }
 
 #[test]

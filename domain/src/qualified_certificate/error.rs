@@ -335,6 +335,57 @@ impl CertificateError {
             ),
         }
     }
+
+    /// Returns the message of the rule whose code is `code`, for a visitor
+    /// who has only the code, such as the kiosk after the server rejected a
+    /// certificate. Returns `None` for an unknown code and for the rules
+    /// whose message needs a detail the code leaves out: the days left, the
+    /// key size, the curve or OID, the algorithm, and which certificate of
+    /// the chain was revoked.
+    pub fn message_for_code(code: &str, lang: Lang) -> Option<String> {
+        from_code(code).map(|error| error.message(lang))
+    }
+}
+
+/// Builds the rule of `code` when its message reads none of its fields;
+/// the fields get placeholders, which never reach a message.
+fn from_code(code: &str) -> Option<CertificateError> {
+    let any_time = Timestamp::UNIX_EPOCH;
+    let error = match code {
+        "certificate.not_yet_valid" => CertificateError::NotYetValid {
+            not_before: any_time,
+        },
+        "certificate.expired" => CertificateError::Expired {
+            not_after: any_time,
+        },
+        "certificate.outdated_gost" => CertificateError::OutdatedGost,
+        "certificate.name_missing" => CertificateError::NameMissing,
+        "certificate.name_invalid" => CertificateError::NameInvalid,
+        "certificate.snils_missing" => CertificateError::SnilsMissing,
+        "certificate.snils_invalid" => CertificateError::SnilsInvalid,
+        "certificate.inn_invalid" => CertificateError::InnInvalid,
+        "certificate.organisation_inn_invalid" => CertificateError::OrganisationInnInvalid,
+        "certificate.organisation_inn_conflict" => CertificateError::OrganisationInnConflict,
+        "certificate.ogrn_invalid" => CertificateError::OgrnInvalid,
+        "certificate.ogrnip_invalid" => CertificateError::OgrnipInvalid,
+        "certificate.malformed" => CertificateError::Malformed {
+            detail: String::new(),
+        },
+        "certificate.untrusted_issuer" => CertificateError::UntrustedIssuer,
+        "certificate.bad_chain_signature" => CertificateError::BadChainSignature { depth: 0 },
+        "certificate.issuer_not_valid" => CertificateError::IssuerNotValid {
+            issuer: String::new(),
+            not_before: any_time,
+            not_after: any_time,
+        },
+        "certificate.revocation_unknown" => CertificateError::RevocationUnknown {
+            issuer: String::new(),
+            next_update: None,
+        },
+        "certificate.bad_signature" => CertificateError::BadSignature,
+        _ => return None,
+    };
+    Some(error)
 }
 
 fn days(count: i64) -> String {
@@ -350,5 +401,81 @@ fn days(count: i64) -> String {
 impl fmt::Display for CertificateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code(), self.message(Lang::En))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each rule `from_code` builds, with other values in every field.
+    fn with_other_fields() -> Vec<CertificateError> {
+        let time: Timestamp = "2031-05-06T07:08:09Z".parse().expect("timestamp");
+        vec![
+            CertificateError::NotYetValid { not_before: time },
+            CertificateError::Expired { not_after: time },
+            CertificateError::OutdatedGost,
+            CertificateError::NameMissing,
+            CertificateError::NameInvalid,
+            CertificateError::SnilsMissing,
+            CertificateError::SnilsInvalid,
+            CertificateError::InnInvalid,
+            CertificateError::OrganisationInnInvalid,
+            CertificateError::OrganisationInnConflict,
+            CertificateError::OgrnInvalid,
+            CertificateError::OgrnipInvalid,
+            CertificateError::Malformed {
+                detail: "unexpected end of input".to_owned(),
+            },
+            CertificateError::UntrustedIssuer,
+            CertificateError::BadChainSignature { depth: 2 },
+            CertificateError::IssuerNotValid {
+                issuer: "CN=Test CA".to_owned(),
+                not_before: time,
+                not_after: time,
+            },
+            CertificateError::RevocationUnknown {
+                issuer: "CN=Test CA".to_owned(),
+                next_update: Some(time),
+            },
+            CertificateError::BadSignature,
+        ]
+    }
+
+    #[test]
+    fn code_message_ignores_fields() {
+        for error in with_other_fields() {
+            for lang in [Lang::Ru, Lang::En] {
+                assert_eq!(
+                    CertificateError::message_for_code(error.code(), lang),
+                    Some(error.message(lang)),
+                    "{} in {lang:?}",
+                    error.code()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn code_message_needs_details() {
+        for code in [
+            "certificate.expires_soon",
+            "certificate.weak_rsa_key",
+            "certificate.weak_curve",
+            "certificate.unsupported_curve",
+            "certificate.unsupported_key_algorithm",
+            "certificate.repeated_attribute",
+            "certificate.unsupported_signature_algorithm",
+            "certificate.revoked",
+            "certificate.scheme_mismatch",
+            "signature.challenge_expired",
+            "",
+        ] {
+            assert_eq!(
+                CertificateError::message_for_code(code, Lang::En),
+                None,
+                "{code}"
+            );
+        }
     }
 }

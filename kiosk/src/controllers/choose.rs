@@ -20,11 +20,10 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
         tracing::info!(purpose = ?purpose, "purpose chosen");
 
         // A plain ticket asks for no personal data, so it needs no consent.
-        let next = if purpose == Purpose::Ticket {
-            Page::Categories
+        if purpose == Purpose::Ticket {
+            super::show_page(&window, &context, Page::Categories);
         } else {
-            Page::Consent
-        };
-        super::show_page(&window, &context, next);
+            super::consent::show(&window, &context, false);
+        }
     });
 }

@@ -1,9 +1,10 @@
-//! Consent to personal-data processing, the gate before data entry.
+//! Consent to personal-data processing, the gate before data entry and
+//! before the signature token step reads a certificate.
 
 use std::rc::Rc;
 
 use slint::ComponentHandle;
-use ui::{ConsentAdapter, KioskWindow};
+use ui::{ConsentAdapter, KioskWindow, Page};
 
 use super::Context;
 
@@ -23,8 +24,13 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
         if !window.global::<ConsentAdapter>().get_agreed() {
             return;
         }
-        tracing::info!("consent given");
-        super::entry::start(&window, &context);
+        let signature = context.session.borrow().signature;
+        tracing::info!(signature, "consent given");
+        if signature {
+            super::token::start(&window, &context);
+        } else {
+            super::entry::start(&window, &context);
+        }
     });
 
     let weak = Rc::downgrade(context);
@@ -40,6 +46,18 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
     });
 }
 
+/// Shows the consent page; `signature` selects the text about the
+/// certificate's data and the token step as the page's next step.
+pub(crate) fn show(window: &KioskWindow, context: &Rc<Context>, signature: bool) {
+    context.session.borrow_mut().signature = signature;
+    let adapter = window.global::<ConsentAdapter>();
+    adapter.set_signature(signature);
+    adapter.set_agreed(false);
+    super::show_page(window, context, Page::Consent);
+}
+
 pub(crate) fn wipe(window: &KioskWindow) {
-    window.global::<ConsentAdapter>().set_agreed(false);
+    let adapter = window.global::<ConsentAdapter>();
+    adapter.set_agreed(false);
+    adapter.set_signature(false);
 }

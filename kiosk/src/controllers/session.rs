@@ -25,6 +25,7 @@ pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
         context.session.borrow_mut().lang = lang;
         select_language(&window, lang);
         super::entry::refresh(&window, &context);
+        super::token::refresh(&window, &context);
         tracing::info!(language = %code, "language switched");
     });
 

@@ -95,8 +95,11 @@ fn watch_reader(
             CardEvent::CardInserted { reader: name, atr } if name.contains(reader) => {
                 if !is_token(&atr) {
                     tracing::info!(reader = %name, "a card that is not a known token was inserted");
+                    reply.send(attempt, TokenEvent::UnknownCard);
                     continue;
                 }
+                // NOTE: the module's first token is read, not the one in
+                // `name`; they match when the kiosk has one token reader.
                 match module.tokens() {
                     Ok(tokens) => match tokens.first() {
                         Some(token) => read_token(shared, module, token.slot_id, attempt, reply),

@@ -7,7 +7,9 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 pub use tests::server_process::{admin, ServerProcess as Server};
 
@@ -18,7 +20,9 @@ use jiff::tz::TimeZone;
 use kiosk::config::Config;
 use kiosk::{Options, StationKiosk};
 use slint::platform::PointerEventButton;
+use slint::ComponentHandle;
 use station::sync::SyncConfig;
+use ui::KioskWindow;
 
 /// Bound for every wait on a condition in these tests.
 pub const DEADLINE: Duration = Duration::from_secs(30);
@@ -106,6 +110,72 @@ pub fn set_platform() {
         renderer_name: Some("software".into()),
     })))
     .expect("each test thread sets its platform once");
+}
+
+/// Sets this test thread's Slint platform with an event loop, so results
+/// from the kiosk's worker threads (token, contact codes, chip reads)
+/// reach the window. Slint's cross-thread event queue is set once per
+/// process, so a test binary that uses this has one test.
+pub fn set_threaded_platform() {
+    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: true,
+        threading: true,
+        renderer_name: Some("software".into()),
+    })))
+    .expect("each test thread sets its platform once");
+}
+
+/// Runs the Slint event loop until `reached` returns true for the kiosk's
+/// window, checked from the loop every 20 ms, for at most [`DEADLINE`].
+/// The caller asserts the state it waited for.
+pub fn run_until(
+    kiosk: &StationKiosk,
+    reached: impl Fn(&KioskWindow) -> bool + Send + Sync + 'static,
+) {
+    let window = kiosk.kiosk().window().as_weak();
+    let reached = Arc::new(reached);
+    let done = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let done = Arc::clone(&done);
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + DEADLINE;
+            while !done.load(Ordering::SeqCst) {
+                let window = window.clone();
+                let reached = Arc::clone(&reached);
+                let done_in_loop = Arc::clone(&done);
+                let timed_out = Instant::now() > deadline;
+                let posted = slint::invoke_from_event_loop(move || {
+                    let holds = window.upgrade().is_some_and(|window| reached(&window));
+                    if holds || timed_out {
+                        done_in_loop.store(true, Ordering::SeqCst);
+                        let _ = slint::quit_event_loop();
+                    }
+                });
+                if posted.is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    slint::run_event_loop().expect("the event loop runs");
+    watcher.join().expect("the watcher ends");
+    settle();
+}
+
+/// Builds the virtual chip once and returns its path. It is a binary of
+/// the `hardware` package, which `cargo test -p tests` does not build.
+pub fn chip_binary() -> &'static PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-p", "hardware", "--bin", "okno-virtual-chip"])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building okno-virtual-chip failed");
+        PathBuf::from(env!("CARGO_BIN_EXE_okno-test-sync-server"))
+            .with_file_name("okno-virtual-chip")
+    })
 }
 
 /// Opens the kiosk with its real parts and shows its window.

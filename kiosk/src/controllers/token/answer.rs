@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use domain::qualified_certificate::CertificateError;
 use domain::Lang;
 use hardware::token::{TokenError, TriesLeft};
 use jiff::tz::TimeZone;
@@ -10,6 +11,64 @@ use ui::{KioskWindow, PinTries, TokenAdapter, TokenCertificateView, TokenState};
 
 use super::super::Context;
 use crate::token::{CertificateChoice, ServerRefusal, TokenAnswer, TokenEvent};
+
+/// The message on screen, kept so that a language switch shows it again
+/// in the new language.
+#[derive(Debug, Clone)]
+pub(crate) enum Notice {
+    /// The kiosk's own checks refused the certificate.
+    Certificate(CertificateError),
+    /// The server refused, with its code and Russian message.
+    Server { code: String, message: String },
+    /// The token or its module failed.
+    Token(TokenError),
+    /// The token holds no certificate.
+    NoCertificates,
+}
+
+impl Notice {
+    /// Returns the message the visitor reads in `lang`.
+    fn text(&self, lang: Lang) -> String {
+        match self {
+            Notice::Certificate(err) => err.message(lang),
+            Notice::Server { code, message } => server_message(code, message, lang),
+            Notice::Token(err) => token_message(err, lang),
+            Notice::NoCertificates => no_certificate_message(lang).to_owned(),
+        }
+    }
+}
+
+/// Shows `notice` in the session's language and keeps it for a language
+/// switch.
+pub(super) fn show_notice(window: &KioskWindow, context: &Rc<Context>, notice: Notice) {
+    let lang = context.session.borrow().lang;
+    window
+        .global::<TokenAdapter>()
+        .set_message(notice.text(lang).into());
+    if let Some(step) = context.token.borrow_mut().as_mut() {
+        step.notice = Some(notice);
+    }
+}
+
+/// Shows the message and the confirmed account level again in the
+/// session's language.
+pub(crate) fn refresh(window: &KioskWindow, context: &Rc<Context>) {
+    let adapter = window.global::<TokenAdapter>();
+    let lang = context.session.borrow().lang;
+    let token = context.token.borrow();
+    let Some(step) = token.as_ref() else {
+        return;
+    };
+    if let Some(level) = step.level {
+        adapter.set_account_level(level.name(lang).into());
+    }
+    if adapter.get_message().is_empty() {
+        return;
+    }
+    if let Some(notice) = &step.notice {
+        adapter.set_message(notice.text(lang).into());
+    }
+}
 
 /// Drains the inbox and applies each result of the current attempt.
 pub(super) fn answer(window: &KioskWindow, context: &Rc<Context>) {
@@ -42,8 +101,12 @@ fn apply(window: &KioskWindow, context: &Rc<Context>, event: TokenEvent) {
     match event {
         TokenEvent::Inserted(choices) => inserted(window, context, choices),
         TokenEvent::Removed => super::back_to_insert(window, context),
+        TokenEvent::UnknownCard => {
+            super::back_to_insert(window, context);
+            adapter.set_state(TokenState::UnknownCard);
+        }
         TokenEvent::Failed(err) => {
-            adapter.set_message(token_message(&err, lang).into());
+            show_notice(window, context, Notice::Token(err));
             adapter.set_state(TokenState::Failed);
         }
         TokenEvent::Challenge(challenge) => {
@@ -54,8 +117,8 @@ fn apply(window: &KioskWindow, context: &Rc<Context>, event: TokenEvent) {
             adapter.set_wrong_pin(false);
             adapter.set_state(TokenState::Pin);
         }
-        TokenEvent::SignFailed(err) => sign_failed(window, context, &err, lang),
-        TokenEvent::Refused(refusal) => refused(window, context, refusal, lang),
+        TokenEvent::SignFailed(err) => sign_failed(window, context, err),
+        TokenEvent::Refused(refusal) => refused(window, context, refusal),
         TokenEvent::Confirmed(confirmed) => {
             super::stop_watching(context);
             let holder = [
@@ -67,6 +130,9 @@ fn apply(window: &KioskWindow, context: &Rc<Context>, event: TokenEvent) {
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
+            if let Some(step) = context.token.borrow_mut().as_mut() {
+                step.level = Some(confirmed.account_level);
+            }
             adapter.set_holder(holder.into());
             adapter.set_account_level(confirmed.account_level.name(lang).into());
             adapter.set_state(TokenState::Confirmed);
@@ -79,9 +145,8 @@ fn apply(window: &KioskWindow, context: &Rc<Context>, event: TokenEvent) {
 /// several, else straight on with the only one.
 fn inserted(window: &KioskWindow, context: &Rc<Context>, choices: Vec<CertificateChoice>) {
     let adapter = window.global::<TokenAdapter>();
-    let lang = context.session.borrow().lang;
     if choices.is_empty() {
-        adapter.set_message(no_certificate_message(lang).into());
+        show_notice(window, context, Notice::NoCertificates);
         adapter.set_state(TokenState::Failed);
         return;
     }
@@ -107,7 +172,7 @@ fn inserted(window: &KioskWindow, context: &Rc<Context>, choices: Vec<Certificat
     }
 }
 
-fn sign_failed(window: &KioskWindow, context: &Rc<Context>, err: &TokenError, lang: Lang) {
+fn sign_failed(window: &KioskWindow, context: &Rc<Context>, err: TokenError) {
     let adapter = window.global::<TokenAdapter>();
     match err {
         TokenError::WrongPin { tries_left } => {
@@ -120,31 +185,31 @@ fn sign_failed(window: &KioskWindow, context: &Rc<Context>, err: &TokenError, la
             adapter.set_state(TokenState::Pin);
         }
         TokenError::PinLength { .. } => {
-            adapter.set_message(token_message(err, lang).into());
+            show_notice(window, context, Notice::Token(err));
             adapter.set_state(TokenState::Pin);
         }
         TokenError::PinLocked => adapter.set_state(TokenState::Locked),
         TokenError::TokenAbsent { .. } => super::back_to_insert(window, context),
         other => {
-            adapter.set_message(token_message(other, lang).into());
+            show_notice(window, context, Notice::Token(other));
             adapter.set_state(TokenState::Failed);
         }
     }
 }
 
-fn refused(window: &KioskWindow, context: &Rc<Context>, refusal: ServerRefusal, lang: Lang) {
+fn refused(window: &KioskWindow, context: &Rc<Context>, refusal: ServerRefusal) {
     let adapter = window.global::<TokenAdapter>();
     if let Some(step) = context.token.borrow_mut().as_mut() {
         step.challenge = None;
     }
     match refusal {
         ServerRefusal::Offline => adapter.set_state(TokenState::Offline),
-        ServerRefusal::Certificate { message, .. } => {
-            adapter.set_message(server_message(message, lang).into());
+        ServerRefusal::Certificate { code, message } => {
+            show_notice(window, context, Notice::Server { code, message });
             adapter.set_state(TokenState::Refused);
         }
-        ServerRefusal::Other { message, .. } => {
-            adapter.set_message(server_message(message, lang).into());
+        ServerRefusal::Other { code, message } => {
+            show_notice(window, context, Notice::Server { code, message });
             adapter.set_state(TokenState::Failed);
         }
     }
@@ -160,12 +225,16 @@ fn token_message(err: &TokenError, lang: Lang) -> String {
 }
 
 /// Returns the server's Russian message, or a general one when the
-/// server sent none or the visitor reads English.
-fn server_message(message: String, lang: Lang) -> String {
+/// server sent none. In English, a `certificate.*` code gets the rule's
+/// English message from `CertificateError` when the code alone fixes it,
+/// and any other refusal the general sentence.
+fn server_message(code: &str, message: &str, lang: Lang) -> String {
     match lang {
-        Lang::Ru if !message.is_empty() => message,
+        Lang::Ru if !message.is_empty() => message.to_owned(),
         Lang::Ru => "Сервер не подтвердил личность. Возьмите талон, и оператор подтвердит личность у окна.".to_owned(),
-        Lang::En => "The server did not confirm your identity. Take a ticket and an operator will confirm it at the window.".to_owned(),
+        Lang::En => CertificateError::message_for_code(code, Lang::En).unwrap_or_else(|| {
+            "The server did not confirm your identity. Take a ticket and an operator will confirm it at the window.".to_owned()
+        }),
     }
 }
 

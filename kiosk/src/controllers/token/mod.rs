@@ -11,6 +11,7 @@
 
 use std::rc::Rc;
 
+use domain::account::AccountLevel;
 use domain::sync::SignatureChallenge;
 use hardware::token::Pin;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
@@ -18,6 +19,8 @@ use ui::{ChoiceAdapter, KioskWindow, Page, PinTries, TokenAdapter, TokenState};
 use uuid::Uuid;
 
 mod answer;
+
+pub(crate) use answer::refresh;
 
 use super::Context;
 use crate::issue::{PlainService, VisitPurpose, VisitRequest};
@@ -36,6 +39,10 @@ pub(crate) struct TokenStep {
     pub chosen: Option<usize>,
     pub challenge: Option<SignatureChallenge>,
     pub pin: String,
+    /// The message on screen, to show again after a language switch.
+    pub notice: Option<answer::Notice>,
+    /// The account level the server confirmed, for the success screen.
+    pub level: Option<AccountLevel>,
 }
 
 impl TokenStep {
@@ -46,6 +53,8 @@ impl TokenStep {
             chosen: None,
             challenge: None,
             pin: String::with_capacity(PIN_MAX),
+            notice: None,
+            level: None,
         }
     }
 
@@ -61,7 +70,11 @@ impl TokenStep {
 pub(crate) fn setup(window: &KioskWindow, context: &Rc<Context>) {
     let choice = window.global::<ChoiceAdapter>();
     choice.set_token_enabled(context.tokens.is_some());
-    on(context, |callback| choice.on_use_token(callback), start);
+    on(
+        context,
+        |callback| choice.on_use_token(callback),
+        ask_consent,
+    );
 
     let adapter = window.global::<TokenAdapter>();
     on(
@@ -133,9 +146,19 @@ fn reply(context: &Context) -> TokenReply {
     )
 }
 
+/// Shows the consent page first, because the step reads the holder's
+/// personal data from the certificate and the server stores them.
+fn ask_consent(window: &KioskWindow, context: &Rc<Context>) {
+    if context.tokens.is_none() {
+        return;
+    }
+    tracing::info!("token step chosen; asking for consent");
+    super::consent::show(window, context, true);
+}
+
 /// Opens «Вставьте токен в считыватель» with a new attempt and starts
-/// watching for the token.
-fn start(window: &KioskWindow, context: &Rc<Context>) {
+/// watching for the token. Called once the visitor has given consent.
+pub(super) fn start(window: &KioskWindow, context: &Rc<Context>) {
     let Some(tokens) = context.tokens.clone() else {
         return;
     };
@@ -158,6 +181,7 @@ pub(super) fn back_to_insert(window: &KioskWindow, context: &Rc<Context>) {
         step.choices.clear();
         step.chosen = None;
         step.challenge = None;
+        step.notice = None;
     }
     reset_screen(window);
 }
@@ -168,7 +192,6 @@ pub(super) fn choose(window: &KioskWindow, context: &Rc<Context>, index: usize) 
     let Some(tokens) = context.tokens.clone() else {
         return;
     };
-    let lang = context.session.borrow().lang;
     let adapter = window.global::<TokenAdapter>();
     let attempt = {
         let mut token = context.token.borrow_mut();
@@ -178,8 +201,9 @@ pub(super) fn choose(window: &KioskWindow, context: &Rc<Context>, index: usize) 
         let Some(choice) = step.choices.get(index) else {
             return;
         };
-        if let Err(err) = &choice.check {
-            adapter.set_message(err.message(lang).into());
+        if let Err(err) = choice.check.clone() {
+            drop(token);
+            answer::show_notice(window, context, answer::Notice::Certificate(err));
             adapter.set_state(TokenState::Refused);
             return;
         }
