@@ -28,6 +28,9 @@ pub struct TokenModule {
 pub struct TokenSlot {
     /// The module's slot id.
     pub slot_id: u64,
+    /// `CK_SLOT_INFO`'s description. Modules that reach cards through
+    /// PC/SC (OpenSC, Rutoken, JaCarta) put the reader's name here.
+    pub slot_description: String,
     pub label: String,
     pub manufacturer: String,
     pub model: String,
@@ -90,7 +93,7 @@ impl TokenModule {
                 .get_token_info(slot)
                 .map_err(|e| TokenError::from_pkcs11(e, slot.id()))?;
             if info.token_initialized() {
-                tokens.push(token_slot(slot.id(), &info));
+                tokens.push(self.token(slot)?);
             }
         }
         Ok(tokens)
@@ -106,7 +109,15 @@ impl TokenModule {
             .context
             .get_token_info(slot)
             .map_err(|e| TokenError::from_pkcs11(e, slot.id()))?;
-        Ok(token_slot(slot.id(), &info))
+        let slot_info = self
+            .context
+            .get_slot_info(slot)
+            .map_err(|e| TokenError::from_pkcs11(e, slot.id()))?;
+        Ok(token_slot(
+            slot.id(),
+            slot_info.slot_description().trim(),
+            &info,
+        ))
     }
 
     /// Lists the X.509 certificates on the token in the slot with
@@ -185,9 +196,10 @@ fn malformed(err: CertificateError) -> TokenError {
     TokenError::MalformedCertificate { detail }
 }
 
-fn token_slot(slot_id: u64, info: &TokenInfo) -> TokenSlot {
+fn token_slot(slot_id: u64, slot_description: &str, info: &TokenInfo) -> TokenSlot {
     TokenSlot {
         slot_id,
+        slot_description: slot_description.to_owned(),
         label: info.label().trim().to_owned(),
         manufacturer: info.manufacturer_id().trim().to_owned(),
         model: info.model().trim().to_owned(),

@@ -12,7 +12,7 @@ use std::time::Duration;
 use domain::qualified_certificate::TrustDirectory;
 use hardware::card::atr::{Atr, CardKind};
 use hardware::card::pcsc::monitor::{CardEvent, Monitor};
-use hardware::token::{TokenError, TokenModule};
+use hardware::token::{TokenError, TokenModule, TokenSlot};
 use uuid::Uuid;
 
 use super::{check, Shared};
@@ -98,13 +98,11 @@ fn watch_reader(
                     reply.send(attempt, TokenEvent::UnknownCard);
                     continue;
                 }
-                // NOTE: the module's first token is read, not the one in
-                // `name`; they match when the kiosk has one token reader.
                 match module.tokens() {
-                    Ok(tokens) => match tokens.first() {
-                        Some(token) => read_token(shared, module, token.slot_id, attempt, reply),
+                    Ok(tokens) => match token_in_reader(&tokens, &name) {
+                        Some(slot_id) => read_token(shared, module, slot_id, attempt, reply),
                         None => {
-                            tracing::warn!(reader = %name, "token ATR seen, but the module lists no token");
+                            tracing::warn!(reader = %name, tokens = tokens.len(), "token ATR seen, but no module slot names this reader");
                             reply.send(
                                 attempt,
                                 TokenEvent::Failed(TokenError::TokenAbsent { slot: 0 }),
@@ -129,6 +127,23 @@ fn watch_reader(
         }
     }
     monitor.stop();
+}
+
+/// Picks the slot of the token in the PC/SC reader `reader`: the slot whose
+/// description names the reader, as PC/SC-based modules (OpenSC, Rutoken,
+/// JaCarta) write it. When no slot names it, as with SoftHSM2 in the tests,
+/// a lone token is taken, because no other token can be meant. With several
+/// unnamed tokens there is no telling which one is in the reader.
+fn token_in_reader(tokens: &[TokenSlot], reader: &str) -> Option<u64> {
+    let named = tokens.iter().find(|token| {
+        !token.slot_description.is_empty()
+            && (reader.contains(&token.slot_description) || token.slot_description.contains(reader))
+    });
+    match (named, tokens) {
+        (Some(token), _) => Some(token.slot_id),
+        (None, [only]) => Some(only.slot_id),
+        (None, _) => None,
+    }
 }
 
 /// Tells whether an ATR is one of a known signature token.
@@ -231,5 +246,42 @@ mod tests {
     #[test]
     fn invalid_atr_is_not_token() {
         assert!(!is_token(&[0x3B]));
+    }
+
+    fn slot(slot_id: u64, description: &str) -> TokenSlot {
+        TokenSlot {
+            slot_id,
+            slot_description: description.to_owned(),
+            label: "token".to_owned(),
+            manufacturer: String::new(),
+            model: String::new(),
+            serial_number: String::new(),
+            pin_flags: hardware::token::PinFlags::default(),
+            pin_length: (4, 8),
+        }
+    }
+
+    #[test]
+    fn slot_naming_the_reader_is_chosen() {
+        let tokens = [
+            slot(1, "Aktiv Rutoken ECP 00 00"),
+            slot(2, "Aktiv Rutoken ECP 01 00"),
+        ];
+        assert_eq!(token_in_reader(&tokens, "Aktiv Rutoken ECP 01 00"), Some(2));
+    }
+
+    #[test]
+    fn lone_unnamed_token_is_chosen() {
+        let tokens = [slot(7, "SoftHSM slot ID 0x7")];
+        assert_eq!(token_in_reader(&tokens, "Virtual PCD 00 00"), Some(7));
+    }
+
+    #[test]
+    fn several_unnamed_tokens_choose_none() {
+        let tokens = [
+            slot(7, "SoftHSM slot ID 0x7"),
+            slot(8, "SoftHSM slot ID 0x8"),
+        ];
+        assert_eq!(token_in_reader(&tokens, "Virtual PCD 00 00"), None);
     }
 }
