@@ -316,8 +316,8 @@ fn signature_leg(
     else {
         anyhow::bail!("the signature leg needs --token-pin, --sync-server and --server-database");
     };
-    // Without the copy the kiosk would skip its own chain check and leave
-    // it to the server, and the leg runs both checks.
+    // Without the copy the kiosk leaves the chain check to the server
+    // alone; waiting for it makes the leg run the kiosk's check too.
     wait_for("the kiosk has copied the server's trust directory", || {
         store.trust_version().ok().flatten().is_some()
     })?;
