@@ -13,6 +13,9 @@
 //!   synced, and keep it down while the kiosk issues a ticket; nothing is
 //!   lost or stored twice.
 //! - The wrong-СНИЛС leg checks the message and that no request is stored.
+//! - The signature leg confirms the visitor's identity at the kiosk's token
+//!   step with a SoftHSM2 token made by `okno-virtual-token`, whose
+//!   certification center the server trusts through its `trust` commands.
 //!
 //! Every log line each leg wrote (server and both stations, at debug
 //! level) is searched for the visitor's data, the operator's password and
@@ -32,6 +35,7 @@ use domain::{FieldRule, Lang};
 use hardware::card::sim::rig::{PcscRig, VPCD_READER};
 use hardware::printer::fake_network::{FakeMode, FakeNetworkPrinter};
 use tests::escpos_read;
+use tests::scenario::signature::{LEVEL_CONFIRMED, METHOD_SIGNATURE};
 use tests::scenario::Visitor;
 use tests::server_process::{try_admin, ServerProcess as Server};
 
@@ -62,6 +66,28 @@ fn chip_binary() -> &'static PathBuf {
             .expect("cargo runs");
         assert!(status.success(), "building okno-virtual-chip failed");
         PathBuf::from(SERVER).with_file_name("okno-virtual-chip")
+    })
+}
+
+/// Builds the virtual signature token once; it is a binary of the
+/// `hardware` package that needs its `test-rig` feature.
+fn token_binary() -> &'static PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let status = Command::new(env!("CARGO"))
+            .args([
+                "build",
+                "-p",
+                "hardware",
+                "--features",
+                "test-rig",
+                "--bin",
+                "okno-virtual-token",
+            ])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building okno-virtual-token failed");
+        PathBuf::from(SERVER).with_file_name("okno-virtual-token")
     })
 }
 
@@ -205,7 +231,19 @@ impl Site {
     /// Runs `okno-demo` with `args` and the stations' configuration files.
     /// At each `paused STAGE` line it calls `on_pause` with the stage, then
     /// lets the run go on.
-    fn demo(&self, name: &str, args: &[&str], mut on_pause: impl FnMut(&str)) -> DemoRun {
+    fn demo(&self, name: &str, args: &[&str], on_pause: impl FnMut(&str)) -> DemoRun {
+        self.demo_with_env(name, args, &[], on_pause)
+    }
+
+    /// Runs `okno-demo` as [`Site::demo`] does, with `env` added to its
+    /// environment.
+    fn demo_with_env(
+        &self,
+        name: &str,
+        args: &[&str],
+        env: &[(&str, &Path)],
+        mut on_pause: impl FnMut(&str),
+    ) -> DemoRun {
         let result = self.dir.path().join(format!("{name}-result.txt"));
         let log = std::fs::File::create(self.logs().join(format!("{name}.log")))
             .expect("station log file");
@@ -220,6 +258,7 @@ impl Site {
             .arg(&result)
             .env("OKNO_DEMO_PASSWORD", PASSWORD)
             .env("RUST_LOG", "debug")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(log)
@@ -572,4 +611,104 @@ fn wrong_snils_stores_nothing() {
     assert_eq!(site.server_count("SELECT COUNT(*) FROM tickets"), 0);
     assert_eq!(site.server_count("SELECT COUNT(*) FROM accounts"), 0);
     assert_no_secrets(&site.log_lines(), &Visitor::with_wrong_snils().secrets());
+}
+
+#[test]
+fn signature_leg_confirms_account() {
+    let visitor = Visitor::demo();
+    let site = Site::new();
+    let kiosk_printer = FakeNetworkPrinter::start(FakeMode::Ready).expect("kiosk printer");
+    let console_printer = FakeNetworkPrinter::start(FakeMode::Ready).expect("console printer");
+    site.write_configs(&kiosk_printer.uri(), &console_printer.uri(), None);
+
+    // The token and its certification center, as `cargo xtask demo` sets
+    // them up.
+    let output = Command::new(token_binary())
+        .arg("--dir")
+        .arg(site.dir.path().join("token"))
+        .args(visitor.token_args())
+        .output()
+        .expect("run okno-virtual-token");
+    assert!(
+        output.status.success(),
+        "okno-virtual-token failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed = String::from_utf8(output.stdout).expect("UTF-8 output");
+    let values = |key: &str| -> Vec<String> {
+        printed
+            .lines()
+            .filter_map(|line| line.split_once('='))
+            .filter(|(name, _)| *name == key)
+            .map(|(_, value)| value.to_owned())
+            .collect()
+    };
+    let [pin] = values("pin").try_into().expect("one pin= line");
+    let [module] = values("module").try_into().expect("one module= line");
+    let [config] = values("softhsm2_conf")
+        .try_into()
+        .expect("one softhsm2_conf= line");
+    let [anchor] = values("anchor").try_into().expect("one anchor= line");
+    let [intermediate] = values("intermediate")
+        .try_into()
+        .expect("one intermediate= line");
+    let crls = values("crl");
+    assert_eq!(crls.len(), 2, "{printed}");
+    admin(&site.database, &["trust", "add", "--anchor", &anchor], None);
+    admin(&site.database, &["trust", "add", &intermediate], None);
+    for crl in &crls {
+        admin(&site.database, &["trust", "add-crl", crl], None);
+    }
+    let kiosk_toml = site.dir.path().join("kiosk.toml");
+    let mut text = std::fs::read_to_string(&kiosk_toml).expect("kiosk.toml");
+    text.push_str(&format!("\n[token]\nmodule = {module:?}\n"));
+    std::fs::write(&kiosk_toml, text).expect("kiosk.toml with [token]");
+
+    let server = SERVER.to_owned();
+    let database = site.database.to_str().expect("a UTF-8 path").to_owned();
+    let run = site.demo_with_env(
+        "signature",
+        &[
+            "--leg",
+            "signature",
+            "--token-pin",
+            &pin,
+            "--sync-server",
+            &server,
+            "--server-database",
+            &database,
+        ],
+        &[("SOFTHSM2_CONF", Path::new(&config))],
+        |_| {},
+    );
+    assert!(run.ok, "the signature leg failed: {:?}", run.results);
+    assert_eq!(run.result("title"), Some("Личность подтверждена"));
+    assert_eq!(
+        run.result("status"),
+        Some("Уровень вашей учётной записи теперь «Подтверждённая».")
+    );
+    assert_eq!(run.result("account_level"), Some(LEVEL_CONFIRMED));
+    assert_eq!(run.result("account_method"), Some(METHOD_SIGNATURE));
+
+    // The account as the server's own command shows it.
+    let shown = admin(
+        &site.database,
+        &["account", "show", "--snils", visitor.snils],
+        None,
+    );
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines.first(), Some(&LEVEL_CONFIRMED), "{shown}");
+    assert!(lines.contains(&METHOD_SIGNATURE), "{shown}");
+    assert!(lines.contains(&"ФИО и ИНН: из сертификата"), "{shown}");
+
+    // No ticket and no request: the signature alone confirmed the account.
+    assert!(kiosk_printer.recorded().is_empty(), "no ticket is printed");
+    assert_eq!(site.server_count("SELECT COUNT(*) FROM requests"), 0);
+    assert_eq!(site.server_count("SELECT COUNT(*) FROM tickets"), 0);
+    let audit = admin(&site.database, &["audit", "verify"], None);
+    assert!(audit.starts_with("audit log intact: "), "{audit}");
+
+    let mut secrets = visitor.secrets();
+    secrets.push(PASSWORD.to_owned());
+    assert_no_secrets(&site.log_lines(), &secrets);
 }

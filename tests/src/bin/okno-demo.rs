@@ -5,6 +5,11 @@
 //! --headless` runs it after starting the server and provisioning the
 //! stations; `tests/tests/main_job.rs` runs it as a child process.
 //!
+//! `--leg signature` runs the signature leg instead: the visitor confirms
+//! their identity at the kiosk's token step with a token that is already
+//! in place (`[token]` in the kiosk's file, the PIN from `--token-pin`),
+//! then `--sync-server` runs `account show` on `--server-database`.
+//!
 //! Prints the summary on stdout (ticket number and slip code included,
 //! for the person running the demo); logs go to stderr with `RUST_LOG`.
 //! With `--result FILE`, writes `key=value` lines for a test to read.
@@ -27,6 +32,7 @@ use slint::ComponentHandle;
 use tests::scenario::console::OperatorLogin;
 use tests::scenario::job::{self, JobInput};
 use tests::scenario::kiosk::ChipPlan;
+use tests::scenario::signature::{self, SignatureInput};
 use tests::scenario::{ConsoleDriver, KioskDriver, ScenarioError, Visitor};
 
 /// Bound for the waits on the kiosk's sync service.
@@ -36,9 +42,25 @@ const SYNC_WAIT: Duration = Duration::from_secs(60);
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// What to run: the main job, or a visitor mistyping the СНИЛС.
+    /// What to run: the main job, a visitor mistyping the СНИЛС, or a
+    /// visitor confirming their identity with a signature token.
     #[arg(long, value_enum, default_value_t = Leg::MainJob)]
     leg: Leg,
+    /// The signature token's PIN, for the signature leg.
+    #[arg(
+        long,
+        env = "OKNO_DEMO_TOKEN_PIN",
+        hide_env_values = true,
+        required_if_eq("leg", "signature")
+    )]
+    token_pin: Option<String>,
+    /// The `sync-server` binary whose `account show` the signature leg
+    /// runs.
+    #[arg(long, required_if_eq("leg", "signature"))]
+    sync_server: Option<PathBuf>,
+    /// The server's database file, for `account show`.
+    #[arg(long, required_if_eq("leg", "signature"))]
+    server_database: Option<PathBuf>,
     /// The kiosk's configuration file (`kiosk.toml`), with the data
     /// directory its `provision` command filled.
     #[arg(long)]
@@ -74,6 +96,7 @@ struct Args {
 enum Leg {
     MainJob,
     WrongSnils,
+    Signature,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -268,6 +291,7 @@ fn run(args: Args) -> anyhow::Result<bool> {
             results.push(("issued".to_owned(), issued.to_string()));
             !refusal.message.is_empty() && !refusal.next_enabled && issued == 0
         }
+        Leg::Signature => signature_leg(&args, &kiosk_driver, &store, &mut results)?,
     };
     if let Some(path) = &args.result {
         let text: String = results
@@ -277,6 +301,65 @@ fn run(args: Args) -> anyhow::Result<bool> {
         std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(ok)
+}
+
+/// Runs the signature leg once the kiosk has copied the server's trust
+/// directory, prints its summary and adds its results.
+fn signature_leg(
+    args: &Args,
+    kiosk: &KioskDriver<'_>,
+    store: &station::Store,
+    results: &mut Vec<(String, String)>,
+) -> anyhow::Result<bool> {
+    let (Some(pin), Some(server), Some(database)) =
+        (&args.token_pin, &args.sync_server, &args.server_database)
+    else {
+        anyhow::bail!("the signature leg needs --token-pin, --sync-server and --server-database");
+    };
+    // Without the copy the kiosk leaves the chain check to the server
+    // alone; waiting for it makes the leg run the kiosk's check too.
+    wait_for("the kiosk has copied the server's trust directory", || {
+        store.trust_version().ok().flatten().is_some()
+    })?;
+    let input = SignatureInput {
+        visitor: Visitor::demo(),
+        pin: pin.clone(),
+        screenshots: args.screenshots.clone(),
+    };
+    let outcome = signature::run(kiosk, &input, |snils| account_show(server, database, snils));
+    println!("Okno signature step:");
+    print!("{}", outcome.report);
+    if let Some(confirmation) = &outcome.confirmation {
+        results.push(("title".to_owned(), confirmation.title.clone()));
+        results.push(("status".to_owned(), confirmation.status.clone()));
+    }
+    if let Some((level, method)) = &outcome.account {
+        results.push(("account_level".to_owned(), level.clone()));
+        results.push(("account_method".to_owned(), method.clone()));
+    }
+    Ok(outcome.report.no_failures())
+}
+
+/// Runs `sync-server account show --snils` and returns its stdout.
+fn account_show(server: &Path, database: &Path, snils: &str) -> Result<String, ScenarioError> {
+    let output = std::process::Command::new(server)
+        .arg("--database")
+        .arg(database)
+        .args(["account", "show", "--snils", snils])
+        .output()
+        .map_err(|err| ScenarioError::Unexpected {
+            step: "account show",
+            expected: format!("{} to start", server.display()),
+            found: err.to_string(),
+        })?;
+    if !output.status.success() {
+        return Err(ScenarioError::Unexpected {
+            step: "account show",
+            expected: "the visitor's account".to_owned(),
+            found: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        });
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// The two stations and what the run reads back from them.

@@ -1,6 +1,6 @@
 //! The visitor's side: taps on the kiosk window found by element id, and
 //! keys of the on-screen keyboard found by their label, through Slint's
-//! testing backend.
+//! testing backend. The signature token step's taps are in [`token`].
 
 use std::time::Duration;
 
@@ -12,6 +12,10 @@ use ui::{ChipAdapter, ChipState, EntryAdapter, FieldKind, KioskWindow, ReviewAda
 use super::pump;
 use super::visitor::{Visitor, SHOWN};
 use super::ScenarioError;
+
+mod token;
+
+pub use token::TokenConfirmation;
 
 /// Most data entry steps a registration may take; the kiosk has five.
 const MAX_STEPS: usize = 10;

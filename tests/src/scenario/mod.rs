@@ -11,6 +11,8 @@
 //! - [`visitor`]: the sample visitor and the values the screens should show.
 //! - [`kiosk`]: [`KioskDriver`], the visitor's taps.
 //! - [`console`]: [`ConsoleDriver`], the operator's clicks.
+//! - [`signature`]: the signature leg, the kiosk's token step and the
+//!   server's account.
 //! - [`pump`]: turning the event loop until a condition is true.
 //! - [`report`]: the steps' outcomes and the printed summary.
 //!
@@ -23,6 +25,7 @@ pub mod job;
 pub mod kiosk;
 pub mod pump;
 pub mod report;
+pub mod signature;
 pub mod visitor;
 
 pub use console::ConsoleDriver;

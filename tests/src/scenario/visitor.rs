@@ -59,6 +59,10 @@ pub const SHOWN: [&str; 11] = [
 /// The phone after the rule has normalised it.
 pub const PHONE_SHOWN: &str = "+7 912 345-67-89";
 
+/// The holder's name the token step shows for the certificate of
+/// [`Visitor::token_args`].
+pub const TOKEN_HOLDER_SHOWN: &str = "Смирнова Анна Викторовна";
+
 impl Visitor {
     /// Анна Викторовна Смирнова, registering a Госуслуги account.
     pub fn demo() -> Visitor {
@@ -99,6 +103,22 @@ impl Visitor {
             "341020",
             "--sex",
             "F",
+        ]
+    }
+
+    /// Returns the arguments of `okno-virtual-token` for this visitor's
+    /// signature token: the certificate's surname, given names, СНИЛС and
+    /// ИНН.
+    pub fn token_args(&self) -> [&'static str; 8] {
+        [
+            "--surname",
+            "Смирнова",
+            "--given-names",
+            "Анна Викторовна",
+            "--snils",
+            self.snils,
+            "--inn",
+            self.inn,
         ]
     }
 

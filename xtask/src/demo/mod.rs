@@ -11,9 +11,12 @@
 //!    now and printed;
 //! 4. as root, starts pcscd with a virtual chip passport in a network
 //!    namespace; otherwise says what is missing and goes on without it;
-//! 5. with a display, opens the kiosk and console windows and waits for
+//! 5. sets up a SoftHSM2 signature token for the demo visitor and adds its
+//!    certification center to the server's trust directory ([`token`]);
+//! 6. with a display, opens the kiosk and console windows and waits for
 //!    Ctrl-C; headless (`--headless`, or no `DISPLAY`), runs the scripted
-//!    main job, writes screenshots and receipts and prints a summary.
+//!    main job, then the signature leg, writes screenshots and receipts
+//!    and prints a summary.
 //!
 //! Ctrl-C (or SIGTERM) stops every child: SIGTERM to its process group,
 //! then SIGKILL after a bounded wait.
@@ -21,6 +24,7 @@
 mod children;
 mod chip;
 mod site;
+mod token;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,6 +36,7 @@ use anyhow::{bail, Context, Result};
 
 use children::Children;
 use site::Site;
+use token::DemoToken;
 
 /// Options of `cargo xtask demo`.
 struct Options {
@@ -91,12 +96,21 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
         }
     };
 
-    site.write_configs(rig.is_some())?;
+    let token = token::set_up(&site)?;
+    println!(
+        "Signature token: SoftHSM2 token «okno-demo» with the demo visitor's certificate, \
+         PIN «{}» (a demo token); module {}, SOFTHSM2_CONF={}",
+        token.pin,
+        token.module.display(),
+        token.softhsm2_conf.display()
+    );
+
+    site.write_configs(rig.is_some(), Some(&token.module))?;
 
     let result = if options.headless {
-        headless(&site, &password, rig.is_some(), &stop)
+        headless(&site, &password, rig.is_some(), &token, &stop)
     } else {
-        windows(&site, &mut children, &stop)
+        windows(&site, &token, &mut children, &stop)
     };
     drop(rig);
     children.stop_all();
@@ -105,6 +119,7 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
     println!("  screenshots  {}", site.var.join("screenshots").display());
     println!("  logs         {}", site.logs.display());
     println!("  server data  {}", site.database.display());
+    println!("  token        {}", site.var.join("token").display());
     result
 }
 
@@ -133,7 +148,7 @@ fn build(root: &Path) -> Result<()> {
     if !status.success() {
         bail!("building the demo's binaries failed ({status})");
     }
-    Ok(())
+    token::build(root)
 }
 
 fn target_dir(root: &Path) -> PathBuf {
@@ -143,9 +158,49 @@ fn target_dir(root: &Path) -> PathBuf {
         .join("debug")
 }
 
-/// Runs `okno-demo` and reports its exit status.
-fn headless(site: &Site, password: &str, chip: bool, stop: &AtomicBool) -> Result<()> {
-    let mut children = Children::default();
+/// Runs `okno-demo` for the main job, then for the signature leg, and
+/// fails when either failed.
+fn headless(
+    site: &Site,
+    password: &str,
+    chip: bool,
+    token: &DemoToken,
+    stop: &AtomicBool,
+) -> Result<()> {
+    let mut main_job = okno_demo(site, password, token);
+    main_job
+        .args(["--chip", if chip { "read" } else { "skip" }])
+        .arg("--result")
+        .arg(site.var.join("demo-result.txt"));
+    let main_ok = run_leg(site, "demo", main_job, stop)?;
+
+    let mut signature = okno_demo(site, password, token);
+    signature
+        .args(["--leg", "signature"])
+        .arg("--sync-server")
+        .arg(site.target.join("sync-server"))
+        .arg("--server-database")
+        .arg(&site.database)
+        .arg("--result")
+        .arg(site.var.join("signature-result.txt"))
+        .env("OKNO_DEMO_TOKEN_PIN", &token.pin);
+    let signature_ok = run_leg(site, "signature", signature, stop)?;
+
+    match (main_ok, signature_ok) {
+        (true, true) => Ok(()),
+        (false, _) => bail!(
+            "the main job did not finish; see {}",
+            site.logs.join("demo.log").display()
+        ),
+        (true, false) => bail!(
+            "the signature step did not finish; see {}",
+            site.logs.join("signature.log").display()
+        ),
+    }
+}
+
+/// Returns an `okno-demo` command with the options both legs share.
+fn okno_demo(site: &Site, password: &str, token: &DemoToken) -> Command {
     let mut command = Command::new(site.target.join("okno-demo"));
     command
         .arg("--kiosk-config")
@@ -154,15 +209,22 @@ fn headless(site: &Site, password: &str, chip: bool, stop: &AtomicBool) -> Resul
         .arg(site.config.join("operator.toml"))
         .args(["--operator-login", site::OPERATOR_LOGIN])
         .args(["--window", &site::WINDOW.to_string()])
-        .args(["--chip", if chip { "read" } else { "skip" }])
         .arg("--screenshots")
         .arg(site.var.join("screenshots"))
-        .arg("--result")
-        .arg(site.var.join("demo-result.txt"))
         .env("OKNO_DEMO_PASSWORD", password)
+        .env("SOFTHSM2_CONF", &token.softhsm2_conf)
         .env("RUST_LOG", "debug");
-    let summary = site.var.join("demo-summary.txt");
-    children.spawn_split("okno-demo", command, &summary, &site.logs.join("demo.log"))?;
+    command
+}
+
+/// Runs one `okno-demo` leg with its summary in `var/NAME-summary.txt` and
+/// its log in `var/logs/NAME.log`, prints the summary and returns whether
+/// the leg succeeded.
+fn run_leg(site: &Site, name: &str, command: Command, stop: &AtomicBool) -> Result<bool> {
+    let mut children = Children::default();
+    let summary = site.var.join(format!("{name}-summary.txt"));
+    let log = site.logs.join(format!("{name}.log"));
+    children.spawn_split("okno-demo", command, &summary, &log)?;
     let deadline = Instant::now() + Duration::from_secs(300);
     loop {
         if stop.load(Ordering::SeqCst) {
@@ -172,15 +234,15 @@ fn headless(site: &Site, password: &str, chip: bool, stop: &AtomicBool) -> Resul
         if let Some((_, status)) = children.exited() {
             print!("{}", std::fs::read_to_string(&summary).unwrap_or_default());
             if !status.success() {
-                bail!(
-                    "the main job did not finish ({status}); see {}",
-                    site.logs.join("demo.log").display()
+                println!(
+                    "okno-demo {name} ended with {status}; see {}",
+                    log.display()
                 );
             }
-            return Ok(());
+            return Ok(status.success());
         }
         if Instant::now() > deadline {
-            bail!("the main job took longer than 5 minutes; stopped");
+            bail!("okno-demo {name} took longer than 5 minutes; stopped");
         }
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -188,11 +250,17 @@ fn headless(site: &Site, password: &str, chip: bool, stop: &AtomicBool) -> Resul
 
 /// Opens the kiosk and console windows and waits for Ctrl-C or a window
 /// closing.
-fn windows(site: &Site, children: &mut Children, stop: &AtomicBool) -> Result<()> {
+fn windows(
+    site: &Site,
+    token: &DemoToken,
+    children: &mut Children,
+    stop: &AtomicBool,
+) -> Result<()> {
     let mut kiosk = Command::new(site.target.join("kiosk"));
     kiosk
         .args(["run", "--config"])
         .arg(site.config.join("kiosk.toml"))
+        .env("SOFTHSM2_CONF", &token.softhsm2_conf)
         .env("RUST_LOG", "debug");
     children.spawn("kiosk", kiosk, &site.logs.join("kiosk.log"))?;
 

@@ -67,7 +67,7 @@ impl Site {
 
     /// Runs an administration command, feeding `input` on stdin, and
     /// returns its trimmed stdout.
-    fn admin(&self, args: &[&str], input: Option<&str>) -> Result<String> {
+    pub fn admin(&self, args: &[&str], input: Option<&str>) -> Result<String> {
         let mut child = self
             .server_command()
             .args(args)
@@ -191,14 +191,22 @@ impl Site {
         .map(|_| ())
     }
 
-    /// Writes `config/kiosk.toml` and `config/operator.toml`; the kiosk
-    /// gets a `[reader]` section only when the virtual chip runs.
-    pub fn write_configs(&self, chip_reader: bool) -> Result<()> {
-        let reader = if chip_reader {
-            "\n[reader]\ncontactless = \"Virtual PCD 00 00\"\n"
+    /// Writes `config/kiosk.toml` and `config/operator.toml`. The kiosk
+    /// gets a `[reader]` section only when the virtual chip runs, and a
+    /// `[token]` section with `token_module` and no reader, so it finds
+    /// the token by polling the module's slots.
+    pub fn write_configs(&self, chip_reader: bool, token_module: Option<&Path>) -> Result<()> {
+        let mut devices = if chip_reader {
+            "\n[reader]\ncontactless = \"Virtual PCD 00 00\"\n".to_owned()
         } else {
-            ""
+            String::new()
         };
+        if let Some(module) = token_module {
+            devices.push_str(&format!(
+                "\n[token]\nmodule = {:?}\n",
+                module.display().to_string()
+            ));
+        }
         let kiosk = format!(
             "# Written by `cargo xtask demo`.\n\
              data_dir = {data:?}\n\
@@ -206,7 +214,7 @@ impl Site {
              time_zone = \"Europe/Moscow\"\n\n\
              [printer]\n\
              uri = {uri:?}\n\
-             profile = \"generic-80\"\n{reader}",
+             profile = \"generic-80\"\n{devices}",
             data = self.var.join("kiosk").display().to_string(),
             uri = format!("virtual://{}", self.var.join("receipts/kiosk").display()),
         );
@@ -312,7 +320,7 @@ mod tests {
     fn written_kiosk_config_parses_with_the_reader() {
         let dir = tempfile::tempdir().expect("temporary directory");
         let site = site_in(dir.path());
-        site.write_configs(true).expect("configs written");
+        site.write_configs(true, None).expect("configs written");
         let path = site.config.join("kiosk.toml");
         let text = std::fs::read_to_string(&path).expect("kiosk.toml");
         let config = kiosk::config::Config::parse(&path, &text).expect("kiosk.toml parses");
@@ -328,7 +336,7 @@ mod tests {
     fn written_kiosk_config_parses_without_the_reader() {
         let dir = tempfile::tempdir().expect("temporary directory");
         let site = site_in(dir.path());
-        site.write_configs(false).expect("configs written");
+        site.write_configs(false, None).expect("configs written");
         let path = site.config.join("kiosk.toml");
         let text = std::fs::read_to_string(&path).expect("kiosk.toml");
         let config = kiosk::config::Config::parse(&path, &text).expect("kiosk.toml parses");
@@ -336,10 +344,26 @@ mod tests {
     }
 
     #[test]
+    fn written_kiosk_config_parses_with_the_token() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let site = site_in(dir.path());
+        let module = Path::new("/usr/lib/softhsm/libsofthsm2.so");
+        site.write_configs(false, Some(module))
+            .expect("configs written");
+        let path = site.config.join("kiosk.toml");
+        let text = std::fs::read_to_string(&path).expect("kiosk.toml");
+        let config = kiosk::config::Config::parse(&path, &text).expect("kiosk.toml parses");
+        let token = config.token.expect("a [token] section");
+        assert_eq!(token.module, module);
+        assert_eq!(token.reader, None);
+        assert_eq!(config.contactless_reader, None);
+    }
+
+    #[test]
     fn written_operator_config_loads() {
         let dir = tempfile::tempdir().expect("temporary directory");
         let site = site_in(dir.path());
-        site.write_configs(false).expect("configs written");
+        site.write_configs(false, None).expect("configs written");
         let config = operator::config::Config::load(&site.config.join("operator.toml"))
             .expect("operator.toml loads");
         assert_eq!(config.window.to_string(), WINDOW.to_string());
