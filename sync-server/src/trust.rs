@@ -13,7 +13,7 @@ use base64::Engine;
 use der::oid::AssociatedOid;
 use der::Decode;
 use domain::qualified_certificate::x509::parse_certificate;
-use domain::qualified_certificate::{TrustDirectory, TrustError};
+use domain::qualified_certificate::{CertificateError, TrustDirectory, TrustError};
 use jiff::Timestamp;
 use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::BasicConstraints;
@@ -58,12 +58,7 @@ pub fn read_der(path: &Path, label: &str) -> Result<Vec<u8>, TrustFileError> {
         .split_once(&begin)
         .and_then(|(_, rest)| rest.split_once(&end))
         .map(|(body, _)| body)
-        .ok_or_else(|| {
-            refuse(
-                path,
-                format!("в файле PEM нет блока «{begin}»; укажите файл нужного вида"),
-            )
-        })?;
+        .ok_or_else(|| refuse(path, missing_pem_block(text, &begin)))?;
     let base64: String = body.split_whitespace().collect();
     base64::engine::general_purpose::STANDARD
         .decode(base64)
@@ -73,6 +68,30 @@ pub fn read_der(path: &Path, label: &str) -> Result<Vec<u8>, TrustFileError> {
                 format!("блок PEM не в base64 ({err}); файл повреждён"),
             )
         })
+}
+
+/// Explains a PEM file without the expected block: which blocks it has,
+/// and the command that takes the other kind.
+fn missing_pem_block(text: &str, begin: &str) -> String {
+    let found: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with("-----BEGIN "))
+        .collect();
+    let hint = if found.iter().any(|line| line.contains("X509 CRL")) {
+        "; это список отзыва (СОС), его добавляет `sync-server trust add-crl`"
+    } else if found.iter().any(|line| line.contains("CERTIFICATE")) {
+        "; это сертификат, его добавляет `sync-server trust add`"
+    } else {
+        ""
+    };
+    match found.as_slice() {
+        [] => format!("в файле PEM нет блока «{begin}»{hint}"),
+        blocks => format!(
+            "в файле PEM нет блока «{begin}», есть «{}»{hint}",
+            blocks.join("», «")
+        ),
+    }
 }
 
 fn timestamp(path: &Path, time: &Time) -> Result<Timestamp, TrustFileError> {
@@ -97,9 +116,23 @@ pub fn inspect_certificate(
     now: Timestamp,
 ) -> Result<InspectedCertificate, TrustFileError> {
     let parsed = parse_certificate(der).map_err(|err| {
+        if CertificateList::from_der(der).is_ok() {
+            return refuse(
+                path,
+                "это список отзыва (СОС), а не сертификат; добавьте его командой \
+                 `sync-server trust add-crl`",
+            );
+        }
+        let detail = match err {
+            CertificateError::Malformed { detail } => detail,
+            other => other.code().to_owned(),
+        };
         refuse(
             path,
-            format!("это не сертификат X.509 ({err}); укажите файл сертификата УЦ в DER или PEM"),
+            format!(
+                "файл не читается как сертификат X.509 ({detail}); укажите файл сертификата \
+                 УЦ в DER или PEM"
+            ),
         )
     })?;
     let tbs = &parsed.certificate.tbs_certificate;
@@ -151,9 +184,19 @@ pub fn inspect_certificate(
 /// Decodes a CRL and checks that it is still current at `now`.
 pub fn inspect_crl(path: &Path, der: &[u8], now: Timestamp) -> Result<CrlRecord, TrustFileError> {
     let crl = CertificateList::from_der(der).map_err(|err| {
+        if parse_certificate(der).is_ok() {
+            return refuse(
+                path,
+                "это сертификат, а не список отзыва (СОС); добавьте его командой \
+                 `sync-server trust add`",
+            );
+        }
         refuse(
             path,
-            format!("это не список отзыва X.509 ({err}); укажите файл СОС в DER или PEM"),
+            format!(
+                "файл не читается как список отзыва (СОС) X.509 ({err}); укажите файл СОС \
+                 в DER или PEM"
+            ),
         )
     })?;
     let tbs = &crl.tbs_cert_list;

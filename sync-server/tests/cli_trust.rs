@@ -140,6 +140,16 @@ fn trust_directory_lifecycle() {
     assert!(lines[3].starts_with("crl\t"), "{}", lines[3]);
     assert!(lines[3].ends_with("CN=Okno Test CA Cli,O=Okno test certification center,C=RU"));
 
+    let orphaning = run(&database, &["trust", "remove", &root_fingerprint]);
+    assert!(!orphaning.ok, "the root was removed under its intermediate");
+    assert!(
+        orphaning.stderr.contains(&format!(
+            "выпустил сертификаты, которые остаются в списке доверенных ({intermediate_fingerprint})"
+        )),
+        "{}",
+        orphaning.stderr
+    );
+
     let removed = run(&database, &["trust", "remove", &intermediate_fingerprint]);
     assert!(removed.ok, "{}", removed.stderr);
     assert!(
@@ -184,7 +194,21 @@ fn trust_add_rejects_each_bad_file() {
             "text.txt",
             b"hello".to_vec(),
             vec!["add", "--anchor"],
-            "это не сертификат X.509",
+            "файл не читается как сертификат X.509",
+        ),
+        (
+            "crl-as-certificate.der",
+            ca.root_crl(&[], now - days(1), Some(now + days(30))),
+            vec!["add", "--anchor"],
+            "это список отзыва (СОС), а не сертификат; добавьте его командой \
+             `sync-server trust add-crl`",
+        ),
+        (
+            "root-without-anchor.der",
+            stranger.root_der().to_vec(),
+            vec!["add"],
+            "сертификат «CN=Okno Test Root Stranger,O=Okno test certification center,C=RU» \
+             самоподписанный (корневой); корневые сертификаты добавляются с --anchor",
         ),
         (
             "leaf.der",
@@ -215,7 +239,8 @@ fn trust_add_rejects_each_bad_file() {
             "wrong-label.pem",
             pem("X509 CRL", ca.root_der()).into_bytes(),
             vec!["add", "--anchor"],
-            "в файле PEM нет блока «-----BEGIN CERTIFICATE-----»",
+            "в файле PEM нет блока «-----BEGIN CERTIFICATE-----», есть «-----BEGIN X509 \
+             CRL-----»; это список отзыва (СОС), его добавляет `sync-server trust add-crl`",
         ),
         (
             "stranger.crl",
@@ -240,7 +265,8 @@ fn trust_add_rejects_each_bad_file() {
             "certificate-as.crl",
             ca.root_der().to_vec(),
             vec!["add-crl"],
-            "это не список отзыва X.509",
+            "это сертификат, а не список отзыва (СОС); добавьте его командой \
+             `sync-server trust add`",
         ),
     ];
     for (name, bytes, command, expected) in cases {
@@ -267,9 +293,10 @@ fn trust_add_rejects_each_bad_file() {
     let unknown = run(&database, &["trust", "remove", &"ab".repeat(32)]);
     assert!(!unknown.ok);
     assert!(
-        unknown
-            .stderr
-            .contains("trusted certificate with fingerprint"),
+        unknown.stderr.contains(&format!(
+            "сертификата с отпечатком {} нет в списке доверенных",
+            "ab".repeat(32)
+        )),
         "{}",
         unknown.stderr
     );
@@ -283,4 +310,20 @@ fn trust_add_rejects_each_bad_file() {
     );
     let stored = run(&database, &["trust", "add-crl", arg(&genuine)]);
     assert!(stored.ok, "{}", stored.stderr);
+
+    let other_database = dir.path().join("anchored-intermediate.sqlite3");
+    let intermediate = write(dir.path(), "intermediate.der", ca.intermediate_der());
+    let anchored = run(
+        &other_database,
+        &["trust", "add", "--anchor", arg(&intermediate)],
+    );
+    assert!(anchored.ok, "{}", anchored.stderr);
+    assert!(
+        anchored.stderr.contains(
+            "несамоподписанный сертификат (якорь доверия) «CN=Okno Test CA Bad,O=Okno test \
+             certification center,C=RU» добавлен"
+        ),
+        "{}",
+        anchored.stderr
+    );
 }

@@ -4,6 +4,7 @@
 //! actor `admin-cli`.
 
 use anyhow::{bail, Context};
+use domain::qualified_certificate::x509::parse_certificate;
 use jiff::Timestamp;
 
 use super::TrustCommand;
@@ -20,6 +21,14 @@ pub fn run(store: &SqliteStore, command: TrustCommand, now: Timestamp) -> anyhow
             let der = trust::read_der(&file, "CERTIFICATE")?;
             let inspected = trust::inspect_certificate(&file, &der, anchor, now)?;
             let (record, issuer) = (inspected.record, inspected.issuer);
+            let self_signed = record.subject == issuer;
+            if !anchor && self_signed {
+                bail!(
+                    "{}: сертификат «{issuer}» самоподписанный (корневой); корневые \
+                     сертификаты добавляются с --anchor",
+                    file.display()
+                );
+            }
             if !anchor {
                 let directory = store.trust_directory()?;
                 if !directory
@@ -29,7 +38,7 @@ pub fn run(store: &SqliteStore, command: TrustCommand, now: Timestamp) -> anyhow
                 {
                     bail!(
                         "{}: издатель «{issuer}» промежуточного сертификата не найден в списке \
-                         доверенных; сначала добавьте сертификат издателя (корневой — с --anchor)",
+                         доверенных; сначала добавьте сертификат издателя",
                         file.display()
                     );
                 }
@@ -37,13 +46,15 @@ pub fn run(store: &SqliteStore, command: TrustCommand, now: Timestamp) -> anyhow
             let version = store
                 .trust_add_certificate(&record, ACTOR, now)
                 .with_context(|| file.display().to_string())?;
-            let kind = if anchor {
-                "корневой"
-            } else {
-                "промежуточный"
+            let kind = match (anchor, self_signed) {
+                (true, true) => "корневой сертификат",
+                // RFC 5280 lets any certificate be a trust anchor; say so
+                // plainly, because chains then end at this one.
+                (true, false) => "несамоподписанный сертификат (якорь доверия)",
+                (false, _) => "промежуточный сертификат",
             };
             eprintln!(
-                "{kind} сертификат «{}» добавлен, версия списка {version}",
+                "{kind} «{}» добавлен, версия списка {version}",
                 record.subject
             );
             println!("{}", record.fingerprint);
@@ -111,15 +122,58 @@ pub fn run(store: &SqliteStore, command: TrustCommand, now: Timestamp) -> anyhow
         }
         TrustCommand::Remove { fingerprint } => {
             let fingerprint = fingerprint.trim().to_ascii_lowercase();
+            refuse_orphaning_removal(store, &fingerprint)?;
             let removal = store.trust_remove_certificate(&fingerprint, ACTOR, now)?;
-            for issuer in &removal.crls_removed {
-                eprintln!("удалён и список отзыва издателя «{issuer}»");
-            }
             eprintln!(
                 "сертификат {fingerprint} удалён, версия списка {}",
                 removal.version
             );
+            for issuer in &removal.crls_removed {
+                eprintln!("удалён и список отзыва издателя «{issuer}»");
+            }
         }
+    }
+    Ok(())
+}
+
+/// Rejects removing an unknown fingerprint, and removing the last
+/// certificate of a name that still issues other stored certificates,
+/// because those could then never chain.
+fn refuse_orphaning_removal(store: &SqliteStore, fingerprint: &str) -> anyhow::Result<()> {
+    let directory = store.trust_directory()?;
+    let Some(removed) = directory
+        .certificates
+        .iter()
+        .find(|certificate| certificate.fingerprint == fingerprint)
+    else {
+        bail!(
+            "сертификата с отпечатком {fingerprint} нет в списке доверенных; отпечатки \
+             показывает `sync-server trust list`"
+        );
+    };
+    let same_name_stays = directory
+        .certificates
+        .iter()
+        .any(|other| other.fingerprint != removed.fingerprint && other.subject == removed.subject);
+    if same_name_stays {
+        return Ok(());
+    }
+    let issued: Vec<&str> = directory
+        .certificates
+        .iter()
+        .filter(|other| other.fingerprint != removed.fingerprint)
+        .filter(|other| {
+            parse_certificate(&other.der).is_ok_and(|parsed| parsed.issuer == removed.subject)
+        })
+        .map(|other| other.fingerprint.as_str())
+        .collect();
+    if !issued.is_empty() {
+        bail!(
+            "сертификат «{}» выпустил сертификаты, которые остаются в списке доверенных ({}); \
+             сначала удалите их командой `sync-server trust remove`",
+            removed.subject,
+            issued.join(", ")
+        );
     }
     Ok(())
 }
