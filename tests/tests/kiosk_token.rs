@@ -20,8 +20,8 @@ use domain::qualified_certificate::testing::days;
 use hardware::token::test_rig::{self, KeyKind, Scenario, NUMERIC, PIN, PRINTABLE, UTF8};
 use i_slint_backend_testing::ElementHandle;
 use jiff::Timestamp;
-use kiosk::config::Config;
 use kiosk::StationKiosk;
+use kiosk_support::token::{run_until_token_state, token_config, token_state};
 use kiosk_support::*;
 use slint::ComponentHandle;
 use ui::{TokenAdapter, TokenState};
@@ -85,31 +85,6 @@ fn trust_rig_center(site: &Site, prepared: &test_rig::PreparedTokens) {
     );
 }
 
-/// Writes the kiosk's configuration with a `[token]` section for
-/// SoftHSM2's module and loads it.
-fn token_config(site: &Site) -> Config {
-    site.config("file:///dev/null");
-    let mut text = std::fs::read_to_string(&site.config_path).expect("read kiosk.toml");
-    text.push_str(&format!(
-        "\n[token]\nmodule = \"{}\"\n",
-        test_rig::module_path().display()
-    ));
-    std::fs::write(&site.config_path, text).expect("write kiosk.toml");
-    Config::load(&site.config_path).expect("the configuration loads")
-}
-
-fn token_state(kiosk: &StationKiosk) -> TokenState {
-    kiosk.kiosk().window().global::<TokenAdapter>().get_state()
-}
-
-/// Runs the Slint event loop until the token step's state is `expected`.
-fn run_until_state(kiosk: &StationKiosk, expected: TokenState) {
-    run_until(kiosk, move |window| {
-        window.global::<TokenAdapter>().get_state() == expected
-    });
-    assert_eq!(token_state(kiosk), expected, "the token step's state");
-}
-
 /// Runs the event loop until a wrong PIN is reported on the PIN screen.
 fn run_until_wrong_pin(kiosk: &StationKiosk) {
     run_until(kiosk, |window| {
@@ -162,7 +137,7 @@ fn token_step_end_to_end() {
     trust_rig_center(&site, &prepared);
     let server = Server::start(&site.database, "127.0.0.1:0");
     site.provision(&server);
-    let config = token_config(&site);
+    let config = token_config(&site, None);
     set_threaded_platform();
     let clock = Arc::new(ManualClock::new(Timestamp::now()));
     let kiosk = open_kiosk(&config, Arc::clone(&clock));
@@ -173,7 +148,7 @@ fn token_step_end_to_end() {
 
     // A wrong PIN: the token rejects it and the step shows the tries left.
     open_token_step(&kiosk);
-    run_until_state(&kiosk, TokenState::Pin);
+    run_until_token_state(&kiosk, TokenState::Pin);
     enter_pin(&kiosk, "9999");
     run_until_wrong_pin(&kiosk);
     assert_eq!(token_state(&kiosk), TokenState::Pin);
@@ -184,7 +159,7 @@ fn token_step_end_to_end() {
 
     // The right PIN: the server confirms the account.
     enter_pin(&kiosk, PIN);
-    run_until_state(&kiosk, TokenState::Confirmed);
+    run_until_token_state(&kiosk, TokenState::Confirmed);
     assert_eq!(text(&kiosk, "TokenPage::title"), "Личность подтверждена");
     assert_eq!(text(&kiosk, "TokenPage::holder"), "Иванова Мария Петровна");
     assert_eq!(
@@ -203,7 +178,7 @@ fn token_step_end_to_end() {
     // refuses it before any PIN is typed.
     clock.advance(days(400));
     open_token_step(&kiosk);
-    run_until_state(&kiosk, TokenState::Refused);
+    run_until_token_state(&kiosk, TokenState::Refused);
     assert_eq!(
         text(&kiosk, "TokenPage::title"),
         "Этот сертификат не подходит"
@@ -220,7 +195,7 @@ fn token_step_end_to_end() {
     // Without the server, the step reports that a connection is needed.
     server.kill();
     open_token_step(&kiosk);
-    run_until_state(&kiosk, TokenState::Offline);
+    run_until_token_state(&kiosk, TokenState::Offline);
     assert_eq!(text(&kiosk, "TokenPage::title"), "Нужна связь с сервером");
     assert!(kiosk
         .kiosk()

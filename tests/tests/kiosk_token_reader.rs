@@ -20,8 +20,8 @@ use domain::qualified_certificate::testing::days;
 use hardware::card::sim::rig::{PcscRig, VPCD_READER};
 use hardware::token::test_rig::{self, KeyKind, Scenario, NUMERIC, PRINTABLE, UTF8};
 use jiff::Timestamp;
-use kiosk::config::Config;
 use kiosk::StationKiosk;
+use kiosk_support::token::{run_until_token_state, token_config, token_state};
 use kiosk_support::*;
 use slint::{ComponentHandle, Model};
 use ui::{TokenAdapter, TokenState};
@@ -47,30 +47,6 @@ fn scenarios() -> Vec<Scenario> {
     }]
 }
 
-/// Writes the kiosk's configuration with a `[token]` section naming
-/// SoftHSM2's module and the vpcd reader, and loads it.
-fn reader_config(site: &Site) -> Config {
-    site.config("file:///dev/null");
-    let mut text = std::fs::read_to_string(&site.config_path).expect("read kiosk.toml");
-    text.push_str(&format!(
-        "\n[token]\nmodule = \"{}\"\nreader = \"{VPCD_READER}\"\n",
-        test_rig::module_path().display()
-    ));
-    std::fs::write(&site.config_path, text).expect("write kiosk.toml");
-    Config::load(&site.config_path).expect("the configuration loads")
-}
-
-fn token_state(kiosk: &StationKiosk) -> TokenState {
-    kiosk.kiosk().window().global::<TokenAdapter>().get_state()
-}
-
-fn run_until_state(kiosk: &StationKiosk, expected: TokenState) {
-    run_until(kiosk, move |window| {
-        window.global::<TokenAdapter>().get_state() == expected
-    });
-    assert_eq!(token_state(kiosk), expected, "the token step's state");
-}
-
 /// Returns the holders of the certificates the step read from the token.
 fn certificate_holders(kiosk: &StationKiosk) -> Vec<String> {
     kiosk
@@ -94,7 +70,7 @@ fn token_reader_follows_card() {
     let site = Site::new();
     let server = Server::start(&site.database, "127.0.0.1:0");
     site.provision(&server);
-    let config = reader_config(&site);
+    let config = token_config(&site, Some(VPCD_READER));
     let kiosk = open_kiosk(&config, Arc::new(ManualClock::new(Timestamp::now())));
 
     tap(&kiosk, "AttractPage::start");
@@ -108,7 +84,7 @@ fn token_reader_follows_card() {
     // read and the server's challenge brings the PIN keypad.
     rig.insert_chip(chip_binary(), &["--atr", RUTOKEN_ATR])
         .expect("the virtual token starts");
-    run_until_state(&kiosk, TokenState::Pin);
+    run_until_token_state(&kiosk, TokenState::Pin);
     assert_eq!(
         certificate_holders(&kiosk),
         vec!["Иванова Мария Петровна".to_owned()]
@@ -117,14 +93,14 @@ fn token_reader_follows_card() {
 
     // Pulling the token out returns to the insert step.
     rig.remove_chip();
-    run_until_state(&kiosk, TokenState::Waiting);
+    run_until_token_state(&kiosk, TokenState::Waiting);
     assert_eq!(text(&kiosk, "TokenPage::status"), INSERT_TOKEN);
     assert!(certificate_holders(&kiosk).is_empty());
 
     // The virtual chip's own ATR is a passport's, which is not a token.
     rig.insert_chip(chip_binary(), &[])
         .expect("the virtual chip starts");
-    run_until_state(&kiosk, TokenState::UnknownCard);
+    run_until_token_state(&kiosk, TokenState::UnknownCard);
     assert_eq!(
         text(&kiosk, "TokenPage::status"),
         "Эта карта не токен электронной подписи. Извлеките её и вставьте токен с квалифицированной электронной подписью."
@@ -132,6 +108,6 @@ fn token_reader_follows_card() {
     assert!(certificate_holders(&kiosk).is_empty());
 
     rig.remove_chip();
-    run_until_state(&kiosk, TokenState::Waiting);
+    run_until_token_state(&kiosk, TokenState::Waiting);
     assert_eq!(text(&kiosk, "TokenPage::status"), INSERT_TOKEN);
 }

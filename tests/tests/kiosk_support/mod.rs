@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod token;
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
