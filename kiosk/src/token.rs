@@ -60,7 +60,7 @@ pub struct CertificateChoice {
     pub check: Result<(), CertificateError>,
 }
 
-/// Why the server did not confirm the identity.
+/// The reason the server did not confirm the identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServerRefusal {
     /// The server could not be reached or did not respond in time.
@@ -72,7 +72,7 @@ pub enum ServerRefusal {
     Other { code: String, message: String },
 }
 
-/// What the token or the server reported.
+/// An event from the token watcher or the server, delivered to the UI thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenEvent {
     /// A token was inserted and these certificates were read from it.

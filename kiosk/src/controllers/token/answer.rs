@@ -22,7 +22,7 @@ pub(crate) enum Notice {
     Server { code: String, message: String },
     /// The token or its module failed.
     Token(TokenError),
-    /// The token holds no certificate.
+    /// The token contains no certificate.
     NoCertificates,
 }
 
