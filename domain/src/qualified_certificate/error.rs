@@ -408,7 +408,7 @@ impl fmt::Display for CertificateError {
 mod tests {
     use super::*;
 
-    /// Each rule `from_code` builds, with other values in every field.
+    /// Lists each rule that `from_code` builds, with other values in every field.
     fn with_other_fields() -> Vec<CertificateError> {
         let time: Timestamp = "2031-05-06T07:08:09Z".parse().expect("timestamp");
         vec![

@@ -177,7 +177,8 @@ pub(crate) fn verify_ecdsa(
     }
 }
 
-/// What a GOST signature claims to be, which must fit the key's size.
+/// The GOST signature kind a certificate or scheme names, which must fit
+/// the key's size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum GostAlgorithm<'a> {
     /// The `signatureAlgorithm` of a certificate or CRL.

@@ -19,7 +19,8 @@ use uuid::Uuid;
 
 use crate::account::AccountLevel;
 
-/// What a token's signature is, so the verifier picks the matching check.
+/// The algorithm and layout of a token's signature, so the verifier picks
+/// the matching check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SignatureScheme {

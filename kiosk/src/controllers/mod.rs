@@ -49,7 +49,7 @@ pub(crate) struct Context {
     pub confirm_timer: slint::Timer,
     /// Reads signature tokens; `None` hides the token step.
     pub tokens: Option<Rc<dyn SignatureTokens>>,
-    /// What the token and the server reported, waiting for the UI thread.
+    /// Events from the token and the server, waiting for the UI thread.
     pub token_inbox: TokenInbox,
     /// The token step of the current visitor, if one is open.
     pub token: RefCell<Option<token::TokenStep>>,

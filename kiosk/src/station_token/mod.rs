@@ -34,7 +34,7 @@ pub struct StationTokens {
     watcher: Mutex<Option<Arc<AtomicBool>>>,
 }
 
-/// What the watcher thread and the signing tasks share.
+/// State shared by the watcher thread and the signing tasks.
 pub(crate) struct Shared {
     config: TokenConfig,
     /// The station store, for its trust directory copy.
@@ -59,7 +59,7 @@ pub enum StartError {
 impl StationTokens {
     /// Builds the client from the kiosk's credentials. The module is
     /// loaded when the first visitor opens the token step, so a missing
-    /// module does not stop the kiosk; that visitor reads the failure.
+    /// module does not stop the kiosk. That visitor reads the failure.
     pub fn new(
         config: TokenConfig,
         credentials: &Credentials,

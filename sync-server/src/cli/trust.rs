@@ -48,8 +48,8 @@ pub fn run(store: &SqliteStore, command: TrustCommand, now: Timestamp) -> anyhow
                 .with_context(|| file.display().to_string())?;
             let kind = match (anchor, self_signed) {
                 (true, true) => "корневой сертификат",
-                // RFC 5280 lets any certificate be a trust anchor; say so
-                // plainly, because chains then end at this one.
+                // RFC 5280 lets any certificate be a trust anchor. The output
+                // names it as such, because chains then end at this one.
                 (true, false) => "несамоподписанный сертификат (якорь доверия)",
                 (false, _) => "промежуточный сертификат",
             };

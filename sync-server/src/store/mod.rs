@@ -289,8 +289,8 @@ pub struct SignatureConfirmation {
     pub scheme: domain::sync::SignatureScheme,
 }
 
-/// How an account's identity was confirmed, when a confirmation recorded
-/// it; confirmations by an operator record none.
+/// The method and certificate by which an account's identity was
+/// confirmed. Confirmations by an operator record none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountProfile {
     /// `signature` for a qualified electronic signature.

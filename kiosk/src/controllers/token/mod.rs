@@ -7,7 +7,7 @@
 //! return at once; results arrive through `TokenAdapter.answer-arrived`
 //! and are handled in [`answer`]. The PIN typed so far lives only in
 //! [`TokenStep::pin`], whose buffer never grows, so zeroing it leaves no
-//! copy behind; the screen gets only the count of digits.
+//! copy behind. The screen gets only the count of digits.
 
 use std::rc::Rc;
 
@@ -186,8 +186,8 @@ pub(super) fn back_to_insert(window: &KioskWindow, context: &Rc<Context>) {
     reset_screen(window);
 }
 
-/// Takes the certificate at `index`: refuses it with the local checks'
-/// reason, or asks the server for a challenge.
+/// Takes the certificate at `index`. A certificate the local checks reject
+/// shows their reason; otherwise a challenge is requested from the server.
 pub(super) fn choose(window: &KioskWindow, context: &Rc<Context>, index: usize) {
     let Some(tokens) = context.tokens.clone() else {
         return;
